@@ -1,0 +1,1 @@
+"""Storage: files, schema versions and migrations, edits as transactions, snapshots. No Qt."""
