@@ -1,0 +1,1 @@
+"""Qt-free undoable edits: each one DB transaction with a description."""

@@ -1,0 +1,1 @@
+"""Renderer-agnostic drawing description of a genogram page. No Qt, no ReportLab."""

@@ -1,0 +1,1 @@
+"""Exchange formats: GEDCOM, JSON, CSV. No Qt."""

@@ -1,0 +1,1 @@
+"""Layout: family snapshot -> Graphviz dot -> positions. No Qt."""

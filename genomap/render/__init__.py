@@ -1,0 +1,1 @@
+"""Renderers that read a Drawing: PDF (ReportLab), SVG. No Qt."""

@@ -1,0 +1,1 @@
+"""Qt user interface: main window, canvas, docks, dialogs. The only package importing PySide6."""
