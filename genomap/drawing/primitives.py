@@ -96,6 +96,14 @@ class Polyline:
     layer: str = "base"
 
 
+# Where a text line's baseline sits below the top of its line box, as a fraction
+# of the font size (centres cap height and x-height in the 1.2 x size line box).
+TEXT_BASELINE = 0.93
+# Font families, first available wins; all are Helvetica-metric so widths measured
+# with Helvetica's metrics (reportlab ``stringWidth``) match every backend.
+FONT_FAMILIES: tuple[str, ...] = ("Liberation Sans", "Arial", "Helvetica", "Nimbus Sans", "sans-serif")
+
+
 class Align(str, Enum):
     LEFT = "left"
     CENTER = "center"
@@ -124,6 +132,10 @@ class Text:
     @property
     def line_height(self) -> float:
         return self.size * 1.2
+
+    def baseline(self, i: int = 0) -> float:
+        """y of line ``i``'s baseline: every renderer places text with this."""
+        return self.y + i * self.line_height + self.size * TEXT_BASELINE
 
 
 Primitive = Union[Rect, Ellipse, Polygon, Polyline, Text]

@@ -1,0 +1,1 @@
+"""Test and benchmark helpers: generated families and sample drawings. No Qt."""

@@ -1,0 +1,329 @@
+"""Qt backend for :mod:`genomap.drawing`: drawing primitives -> ``QGraphicsItem``s, and PNG.
+
+One registry (:data:`ITEM_FACTORIES`, napari's ``layer_to_visual`` idea) maps each
+primitive type to a small factory; :func:`build_scene_items` makes exactly one item
+per primitive, tagged ``item.data(DATA_REF) == primitive.ref`` and
+``item.data(DATA_LAYER) == primitive.layer`` so the canvas can select, hit-test and
+toggle overlays by layer without knowing anything about genograms.
+
+Units: one scene unit is one point of the drawing (y down), so zoom 1.0 at 72 dpi is
+"actual size".  Text is drawn with a pixel-sized font scaled into scene units, which
+makes its size independent of the paint device's dpi: 8 pt in the drawing is 8 scene
+units tall on screen, in a QImage and on a printer, matching the widths the builder
+measured with Helvetica metrics (Liberation Sans / Arial are metric-compatible).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QImage,
+    QPainter, QPainterPath, QPen, QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
+    QGraphicsScene, QStyleOptionGraphicsItem,
+)
+
+from genomap.drawing.primitives import (
+    DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, Polygon, Polyline,
+    Primitive, Rect, Stroke, Text,
+)
+
+DATA_REF = 0  # item.data(DATA_REF) -> primitive.ref, e.g. ("person", 12)
+DATA_LAYER = 1  # item.data(DATA_LAYER) -> primitive.layer, e.g. "households"
+
+# Stacking of layers; unknown layers sit with "base".  Within a layer items keep the
+# drawing's order (Qt stacks equal-z items in insertion order).
+LAYER_Z: dict[str, float] = {
+    "households": -30.0,
+    "household_labels": -25.0,
+    "ties": -10.0,
+    "base": 0.0,
+    "moves": 5.0,
+    "badges": 10.0,
+    "agencies": 12.0,
+    "risk": 14.0,
+    "title": 20.0,
+    "legend": 20.0,
+}
+
+_REF_PX = 64.0  # reference pixel size of the font; scaled to each Text's point size
+
+
+# -- pens, brushes, fonts -----------------------------------------------------
+
+@lru_cache(maxsize=512)
+def _pen(stroke: Optional[Stroke]) -> QPen:
+    if stroke is None:
+        return QPen(Qt.PenStyle.NoPen)
+    pen = QPen(QColor(stroke.color))
+    pen.setWidthF(stroke.width)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    pattern = DASH_PATTERNS.get(stroke.style, ())
+    if pattern and stroke.width > 0:
+        # Qt dash lengths are in units of the pen width; the drawing's are in points.
+        pen.setDashPattern([max(v / stroke.width, 0.01) for v in pattern])
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setCosmetic(False)
+    return pen
+
+
+@lru_cache(maxsize=256)
+def _brush(fill: Optional[Fill]) -> QBrush:
+    if fill is None:
+        return QBrush(Qt.BrushStyle.NoBrush)
+    return QBrush(QColor(fill.color))
+
+
+@lru_cache(maxsize=1)
+def font_family() -> str:
+    """The first installed Helvetica-metric sans family (needs a QGuiApplication)."""
+    try:
+        families = set(QFontDatabase.families())
+    except Exception:  # noqa: BLE001 - no font database yet
+        families = set()
+    for fam in FONT_FAMILIES:
+        if fam in families:
+            return fam
+    return "sans-serif"
+
+
+@lru_cache(maxsize=16)
+def _font(bold: bool, italic: bool) -> QFont:
+    f = QFont(font_family())
+    f.setStyleHint(QFont.StyleHint.SansSerif)
+    f.setPixelSize(int(_REF_PX))
+    f.setBold(bold)
+    f.setItalic(italic)
+    # Linear metrics so widths match Helvetica's AFM widths at any scale.
+    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    f.setKerning(False)
+    return f
+
+
+@lru_cache(maxsize=16)
+def _metrics(bold: bool, italic: bool) -> QFontMetricsF:
+    return QFontMetricsF(_font(bold, italic))
+
+
+# -- items -------------------------------------------------------------------
+
+class TextItem(QGraphicsItem):
+    """One drawing :class:`Text` (several pre-wrapped lines) as a single item."""
+
+    def __init__(self, text: Text):
+        super().__init__()
+        self.text = text
+        scale = text.size / _REF_PX
+        fm = _metrics(text.bold, text.italic)
+        self._scale = scale
+        self._widths = [fm.horizontalAdvance(line) * scale for line in text.lines]
+        w = max(self._widths, default=0.0)
+        if text.align is Align.CENTER:
+            x0 = text.x - w / 2
+        elif text.align is Align.RIGHT:
+            x0 = text.x - w
+        else:
+            x0 = text.x
+        h = len(text.lines) * text.line_height
+        self._rect = QRectF(x0 - 1, text.y - 1, w + 2, h + 2)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
+        t = self.text
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setFont(_font(t.bold, t.italic))
+        painter.setPen(QColor(t.color))
+        s = self._scale
+        for i, (line, w) in enumerate(zip(t.lines, self._widths)):
+            if t.align is Align.CENTER:
+                x = t.x - w / 2
+            elif t.align is Align.RIGHT:
+                x = t.x - w
+            else:
+                x = t.x
+            painter.save()
+            painter.translate(x, t.baseline(i))
+            painter.scale(s, s)
+            painter.drawText(QPointF(0, 0), line)
+            painter.restore()
+        painter.restore()
+
+
+def _rect_item(p: Rect) -> QGraphicsItem:
+    path = QPainterPath()
+    if p.radius > 0:
+        path.addRoundedRect(QRectF(p.x, p.y, p.w, p.h), p.radius, p.radius)
+    else:
+        path.addRect(QRectF(p.x, p.y, p.w, p.h))
+    item = QGraphicsPathItem(path)
+    item.setPen(_pen(p.stroke))
+    item.setBrush(_brush(p.fill))
+    return item
+
+
+def _ellipse_item(p: Ellipse) -> QGraphicsItem:
+    item = QGraphicsEllipseItem(QRectF(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry))
+    item.setPen(_pen(p.stroke))
+    item.setBrush(_brush(p.fill))
+    return item
+
+
+def _polygon_item(p: Polygon) -> QGraphicsItem:
+    item = QGraphicsPolygonItem(QPolygonF([QPointF(x, y) for x, y in p.points]))
+    item.setPen(_pen(p.stroke))
+    item.setBrush(_brush(p.fill))
+    return item
+
+
+def _polyline_item(p: Polyline) -> QGraphicsItem:
+    path = QPainterPath()
+    if p.points:
+        path.moveTo(*p.points[0])
+        for x, y in p.points[1:]:
+            path.lineTo(x, y)
+    item = QGraphicsPathItem(path)
+    item.setPen(_pen(p.stroke))
+    item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+    return item
+
+
+# The one mapping from primitive type to item factory.
+ITEM_FACTORIES: dict[type, Callable[[Primitive], QGraphicsItem]] = {
+    Rect: _rect_item,
+    Ellipse: _ellipse_item,
+    Polygon: _polygon_item,
+    Polyline: _polyline_item,
+    Text: TextItem,
+}
+
+
+def make_item(primitive: Primitive) -> QGraphicsItem:
+    """One tagged item for one primitive."""
+    try:
+        factory = ITEM_FACTORIES[type(primitive)]
+    except KeyError:
+        raise TypeError(f"no Qt item factory for {type(primitive).__name__}") from None
+    item = factory(primitive)
+    item.setData(DATA_REF, primitive.ref)
+    item.setData(DATA_LAYER, primitive.layer)
+    item.setZValue(LAYER_Z.get(primitive.layer, 0.0))
+    return item
+
+
+def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]] = None) -> list[QGraphicsItem]:
+    """Exactly one item per primitive of ``drawing`` (or of ``primitives``), in drawing order."""
+    ensure_gui_app()
+    prims = drawing.primitives if primitives is None else primitives
+    return [make_item(p) for p in prims]
+
+
+def populate_scene(scene: QGraphicsScene, drawing: Drawing, clear: bool = True) -> list[QGraphicsItem]:
+    """Replace the scene's contents with the drawing's items; return them.
+
+    The scene rect is set to the drawing's page (0, 0, width, height).
+    """
+    if clear:
+        scene.clear()
+    items = build_scene_items(drawing)
+    for item in items:
+        scene.addItem(item)
+    scene.setSceneRect(QRectF(0, 0, drawing.width, drawing.height))
+    return items
+
+
+# -- offscreen rendering ----------------------------------------------------
+
+def ensure_gui_app() -> QGuiApplication:
+    """Return the running Qt application, creating a headless one if there is none.
+
+    Uses the ``offscreen`` platform when no display is available (CLI, CI).
+    """
+    app = QGuiApplication.instance()
+    if app is not None:
+        return app  # type: ignore[return-value]
+    if not os.environ.get("QT_QPA_PLATFORM") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("win32", "darwin")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0] if sys.argv else "genomap"])
+    _keep_alive.append(app)
+    return app
+
+
+_keep_alive: list = []
+
+
+def paint_drawing(painter: QPainter, drawing: Drawing, items: Optional[list[QGraphicsItem]] = None) -> None:
+    """Paint a drawing with ``painter`` in drawing coordinates (points), layer order respected."""
+    if items is None:
+        items = build_scene_items(drawing)
+    option = QStyleOptionGraphicsItem()
+    order = sorted(range(len(items)), key=lambda i: (items[i].zValue(), i))
+    for i in order:
+        item = items[i]
+        painter.save()
+        painter.setPen(QPen())
+        painter.setBrush(QBrush())
+        item.paint(painter, option, None)
+        painter.restore()
+
+
+def render_image(drawing: Drawing, dpi: float = 150, margin: float = 18.0) -> QImage:
+    """The drawing on a white page as a QImage at ``dpi`` (margin in points)."""
+    ensure_gui_app()
+    scale = dpi / 72.0
+    w = max(1, int(round((drawing.width + 2 * margin) * scale)))
+    h = max(1, int(round((drawing.height + 2 * margin) * scale)))
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    dpm = int(round(dpi / 0.0254))
+    image.setDotsPerMeterX(dpm)
+    image.setDotsPerMeterY(dpm)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        painter.scale(scale, scale)
+        painter.translate(margin, margin)
+        paint_drawing(painter, drawing)
+    finally:
+        painter.end()
+    return image
+
+
+def render_png(drawing: Drawing, path: str | os.PathLike, dpi: float = 150) -> Path:
+    """Write the drawing as a PNG (white background) atomically; return the path."""
+    target = Path(path)
+    image = render_image(drawing, dpi=dpi)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        if not image.save(tmp, "PNG"):
+            raise OSError(f"could not write PNG image to {target}")
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
