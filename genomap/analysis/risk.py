@@ -1,0 +1,87 @@
+"""Which children a risk adult reaches, as at a date.
+
+A person with an active risk flag reaches a child when, on the view date, they
+live in the same household, visit or stay at a household where the child lives
+(or the child visits/stays where they live), or have a recorded tie with the
+child.  The risk overlay, the banner and the PDF risk summary all use this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from genomap.model.enums import ResidenceKind
+from genomap.store.snapshot import FamilySnapshot, RiskFlagView
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class ChildContact:
+    child: int
+    via: str  # plain words: "lives in the same household (Ash Road)", "visits Ash Road", ...
+    household: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskAdult:
+    person: int
+    flags: tuple[RiskFlagView, ...]
+    contacts: tuple[ChildContact, ...]
+
+    @property
+    def children(self) -> tuple[int, ...]:
+        seen: dict[int, None] = {}
+        for c in self.contacts:
+            seen.setdefault(c.child, None)
+        return tuple(seen)
+
+
+def is_child(snap: FamilySnapshot, pid: int, day: date) -> bool:
+    p = snap.person(pid)
+    if p.pregnancy.value != "none" or not p.exists_on(day) or p.is_dead_on(day):
+        return False
+    age = p.age_on(day)
+    return age is not None and age < ADULT_AGE
+
+
+def risk_adults(snap: FamilySnapshot, day: date) -> list[RiskAdult]:
+    """Every person with a risk flag active on ``day``, with the children they reach."""
+    flags: dict[int, list[RiskFlagView]] = {}
+    for f in snap.risk_flags:
+        if f.active_on(day):
+            flags.setdefault(f.person, []).append(f)
+    if not flags:
+        return []
+    label = {h.id: h.label or f"household {h.id}" for h in snap.households}
+    # household -> {person: residence kind} on that day
+    presence: dict[int, dict[int, ResidenceKind]] = {}
+    for r in snap.residences:
+        if r.active_on(day):
+            presence.setdefault(r.household, {})[r.person] = r.kind
+    out = []
+    for pid, fl in sorted(flags.items()):
+        contacts: list[ChildContact] = []
+        for hid, members in presence.items():
+            mine = members.get(pid)
+            if mine is None:
+                continue
+            for other, kind in members.items():
+                if other == pid or not is_child(snap, other, day):
+                    continue
+                if mine is ResidenceKind.LIVES and kind is ResidenceKind.LIVES:
+                    via = f"lives in the same household ({label[hid]})"
+                elif mine is ResidenceKind.LIVES:
+                    via = f"child {kind.label.lower()} at their household ({label[hid]})"
+                else:
+                    via = f"{mine.label.lower()} at {label[hid]}, where the child {kind.label.lower()}"
+                contacts.append(ChildContact(other, via, hid))
+        for t in snap.ties:
+            if not t.active_on(day) or pid not in (t.source, t.target):
+                continue
+            other = t.target if t.source == pid else t.source
+            if is_child(snap, other, day):
+                contacts.append(ChildContact(other, f"recorded relationship: {t.kind.label.lower()}"))
+        out.append(RiskAdult(pid, tuple(fl), tuple(contacts)))
+    return out
