@@ -1,0 +1,1 @@
+"""Alembic migrations of the GenoMap schema (run programmatically by genomap.store.files)."""
