@@ -31,6 +31,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Optional
 
+from genomap.ui.canvas_compat import pin_none
+
+pin_none()  # before any Qt call: see canvas_compat (PySide6 6.12 + Python 3.11)
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction, QBrush, QColor, QCursor, QKeySequence, QPainter, QPainterPath,
@@ -416,16 +420,18 @@ class GenogramView(QGraphicsView):
 
     def fit(self) -> None:
         """Fit the whole page in the view (and keep fitting on resize until the user zooms)."""
+        self._fit(toast=True)
+
+    def _fit(self, toast: bool) -> None:
         if self._drawing is None:
             return
-        first_fit = self._pending_fit
         self._pending_fit = False
         z = min(self._fit_scale(), FIT_MAX_ZOOM)
         self.setTransform(QTransform.fromScale(z, z))
         self._update_scene_rect()
         self.centerOn(self._page.center())
         self._fit_mode = True
-        self._zoom_changed(toast=not first_fit)
+        self._zoom_changed(toast=toast)
 
     def _fit_scale(self) -> float:
         if self._page.isEmpty():
@@ -437,7 +443,7 @@ class GenogramView(QGraphicsView):
 
     def _request_fit(self) -> None:
         if self.isVisible() and self.viewport().width() > 1:
-            self.fit()
+            self._fit(toast=False)
         else:
             self._pending_fit = True
             self.setTransform(QTransform())
@@ -832,7 +838,7 @@ class GenogramView(QGraphicsView):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
         if self._pending_fit:
-            self.fit()  # stays in fit mode, so the first real resize refits
+            self._fit(toast=False)  # stays in fit mode, so the first real resize refits
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         centre = self.mapToScene(self.viewport().rect().center()) if self._drawing is not None else None
@@ -841,7 +847,7 @@ class GenogramView(QGraphicsView):
         if self._drawing is None:
             return
         if self._fit_mode or self._pending_fit:
-            self.fit()
+            self._fit(toast=False)
         else:
             self._update_scene_rect()
             if centre is not None:
