@@ -230,6 +230,63 @@ def test_wheel_zooms_around_cursor(view):
     assert abs(after.x() - pos.x()) <= 2 and abs(after.y() - pos.y()) <= 2
 
 
+def test_pinch_gesture_zooms_around_fingers(view):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+    view.set_zoom(1.5)
+    pos = vpos(view, ("person", 7))
+    z0 = view.zoom_factor()
+    vp = view.viewport()
+    ev = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(), 2,
+                             QPointF(pos), QPointF(pos), QPointF(vp.mapToGlobal(pos)), 0.5, QPointF(0, 0))
+    QApplication.sendEvent(vp, ev)
+    assert view.zoom_factor() == pytest.approx(z0 * 1.5)
+    after = vpos(view, ("person", 7))
+    assert abs(after.x() - pos.x()) <= 2 and abs(after.y() - pos.y()) <= 2
+
+
+def test_touchpad_scroll_pans_instead_of_zooming(view):
+    view.set_zoom(3.0)
+    view.centerOn(300, 200)
+    vbar = view.verticalScrollBar()
+    v0, z0 = vbar.value(), view.zoom_factor()
+    pos = QPointF(100, 100)
+    ev = QWheelEvent(pos, QPointF(view.viewport().mapToGlobal(pos.toPoint())), QPoint(0, -40), QPoint(0, -120),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.ScrollUpdate, False)
+    QApplication.sendEvent(view.viewport(), ev)
+    assert view.zoom_factor() == pytest.approx(z0)
+    assert vbar.value() > v0
+
+
+def test_middle_drag_and_space_drag_pan(view, qtbot):
+    view.set_zoom(3.0)
+    view.centerOn(300, 200)
+    vp = view.viewport()
+    h = view.horizontalScrollBar()
+    h0 = h.value()
+    start = QPoint(400, 300)
+    qtbot.mousePress(vp, Qt.MouseButton.MiddleButton, pos=start)
+    qtbot.mouseMove(vp, start - QPoint(60, 0))
+    qtbot.mouseRelease(vp, Qt.MouseButton.MiddleButton, pos=start - QPoint(60, 0))
+    assert h.value() == h0 + 60
+    sel = view.selected_refs()
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(vp, start + QPoint(40, 0))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 0))
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    assert h.value() == h0 + 20
+    assert view.selected_refs() == sel  # panning never selects
+
+
+def test_hover_shows_a_light_halo(view, qtbot):
+    with qtbot.waitSignal(view.hovered_changed) as sig:
+        qtbot.mouseMove(view.viewport(), vpos(view, ("person", 3)))
+    assert sig.args == [("person", 3)]
+    assert [o.data(DATA_OVERLAY) for o in view.overlay_items()] == ["hover"]
+    qtbot.mouseMove(view.viewport(), view.mapFromScene(QPointF(130, 140)))
+    assert view.overlay_items() == []
+
+
 # -- find and keyboard ---------------------------------------------------------------
 
 def test_find_centres_and_selects(view):

@@ -569,16 +569,17 @@ class GenogramView(QGraphicsView):
 
     def _make_halo(self, ref: Ref, role: str) -> Optional[QGraphicsItem]:
         px = 1.0 / self.zoom_factor()
-        if ref in self._person_boxes or (self._drawing is not None and ref in self._drawing.bounds
-                                          and ref[0] not in AREA_KINDS):
-            halo = HaloItem(self._ref_rect(ref), role, px)
+        if ref in self._person_boxes:
+            halo = HaloItem(self._person_boxes[ref], role, px)
         else:
-            paths = []
-            for it in self._items_by_ref.get(ref, ()):
-                path, _ = _item_path(it)
-                paths.append(path)
+            paths = [_item_path(it)[0] for it in self._items_by_ref.get(ref, ())]
             if not paths:
-                return None
+                rect = self._ref_rect(ref)
+                if rect is None:
+                    return None
+                path = QPainterPath()
+                path.addRect(rect)
+                paths = [path]
             halo = PathHaloItem(paths, role, px)
         self.scene().addItem(halo)
         return halo
@@ -730,7 +731,8 @@ class GenogramView(QGraphicsView):
         self._fit_mode = False
         return True
 
-    def _ensure_ref_visible(self, ref: Ref) -> None:
+    def ensure_ref_visible(self, ref: Ref) -> None:
+        """Scroll just enough to show ``ref`` with its label (no zoom change, no selection change)."""
         rect = self._ref_rect(ref)
         if rect is not None:
             self.ensureVisible(rect.adjusted(0, 0, 0, 28), 60, 60)  # room for the name under it
@@ -788,7 +790,7 @@ class GenogramView(QGraphicsView):
             self._set_selection([*self._selection, ref], current=ref)
         else:
             self._set_selection([ref], current=ref)
-        self._ensure_ref_visible(ref)
+        self.ensure_ref_visible(ref)
 
     # -------------------------------------------------------- layer overlays
     def layers(self) -> list[str]:
