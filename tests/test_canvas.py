@@ -445,12 +445,17 @@ def test_large_drawing_loads_quickly(qtbot):
     redraw = time.perf_counter() - t0
     assert len(v.primitive_items()) == len(d.primitives)
     assert build < 2.0 and redraw < 2.0, (build, redraw)
+    # at overview zoom, unreadable text is not drawn (level of detail) ...
+    texts = [i for i, p in zip(v.primitive_items(), d.primitives) if isinstance(p, Text)]
+    assert v.zoom_factor() * 9 < 3 and not any(t.isVisible() for t in texts)
     t0 = time.perf_counter()
     v.center_on_ref(("person", 1234))
     v.find("Person 1599")
     ref = v.ref_at(vpos(v, ("person", 1599)))
     assert ref == ("person", 1599)
     assert time.perf_counter() - t0 < 0.5
+    # ... and comes back when zoomed in to read it
+    assert v.zoom_factor() == pytest.approx(1.0) and all(t.isVisible() for t in texts)
 
 
 def test_real_pipeline_if_available(qtbot):
