@@ -35,7 +35,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from genomap.model.dates import PartialDate
-from genomap.model.enums import ParentLinkKind, PregnancyOutcome, ResidenceKind
+from genomap.model.enums import (
+    AgencyType,
+    EventKind,
+    LegalStatusKind,
+    ParentLinkKind,
+    PregnancyOutcome,
+    ResidenceKind,
+    RiskKind,
+    TieKind,
+)
 from genomap.model.tables import (
     Agency,
     Event,
@@ -87,6 +96,14 @@ def _finding(level: str, obj_or_table, message: str, row_id: Optional[int]) -> F
     return Finding(level, message, obj_or_table.__tablename__, getattr(obj_or_table, "id", None))
 
 
+def _label(enum_cls, value) -> str:
+    """The practitioner's label of an enum value (rows may still hold the raw string)."""
+    try:
+        return enum_cls(value).label
+    except ValueError:
+        return str(value)
+
+
 def _d(value) -> Optional[PartialDate]:
     """Dates may still be the text a caller assigned (the column converts on write)."""
     return PartialDate.coerce(value)
@@ -116,7 +133,7 @@ class _Lookups:
 
     def agency_name(self, aid: Optional[int]) -> str:
         a = self.session.get(Agency, aid) if aid is not None else None
-        return (a.name or a.type.label) if a is not None else "The agency"
+        return (a.name or _label(AgencyType, a.type)) if a is not None else "The agency"
 
     def bio_parent_links(self, child_id: int) -> list[ParentLink]:
         return list(
@@ -160,12 +177,12 @@ class _Preloaded(_Lookups):
         self.parent_links = list(session.scalars(select(ParentLink)))
         self._bio: dict[int, list[ParentLink]] = defaultdict(list)
         for link in self.parent_links:
-            if link.kind is ParentLinkKind.BIOLOGICAL:
+            if link.kind == ParentLinkKind.BIOLOGICAL:
                 self._bio[link.child_id].append(link)
         self.residences = list(session.scalars(select(Residence)))
         self._lives: dict[int, list[Residence]] = defaultdict(list)
         for r in self.residences:
-            if r.kind is ResidenceKind.LIVES:
+            if r.kind == ResidenceKind.LIVES:
                 self._lives[r.person_id].append(r)
         self._event_people: dict[int, list[int]] = defaultdict(list)
         for ep in session.scalars(select(EventPerson)):
@@ -180,7 +197,7 @@ class _Preloaded(_Lookups):
 
     def agency_name(self, aid):
         a = self.agencies.get(aid)
-        return (a.name or a.type.label) if a is not None else "The agency"
+        return (a.name or _label(AgencyType, a.type)) if a is not None else "The agency"
 
     def bio_parent_links(self, child_id):
         return self._bio.get(child_id, [])
@@ -261,10 +278,10 @@ def _check_row(look: _Lookups, obj) -> Iterator[Finding]:
     elif isinstance(obj, Involvement):
         yield from _involvement(look, obj)
     elif isinstance(obj, RiskFlag):
-        what = f"{look.name(obj.person_id)}'s risk flag ({obj.kind.label})"
+        what = f"{look.name(obj.person_id)}'s risk flag ({_label(RiskKind, obj.kind)})"
         yield from _period(obj, what)
     elif isinstance(obj, LegalStatus):
-        what = f"{look.name(obj.person_id)}'s {obj.kind.label.lower()} status"
+        what = f"{look.name(obj.person_id)}'s {_label(LegalStatusKind, obj.kind).lower()} status"
         yield from _period(obj, what)
     elif isinstance(obj, Event):
         for pid in look.event_people(obj.id):
@@ -302,7 +319,7 @@ def _period(obj, what: str) -> Iterator[Finding]:
 
 
 def _is_pregnancy(p: Optional[Person]) -> bool:
-    return p is not None and p.pregnancy is PregnancyOutcome.PREGNANCY
+    return p is not None and p.pregnancy == PregnancyOutcome.PREGNANCY
 
 
 def _person(look: _Lookups, p: Person) -> Iterator[Finding]:
@@ -342,9 +359,9 @@ def _parent_link(look: _Lookups, link: ParentLink) -> Iterator[Finding]:
         return
     parent_name, child_name = look.name(link.parent_id), look.name(link.child_id)
     yield from _period(
-        link, f"The {link.kind.label.lower()} parent link from {parent_name} to {child_name}"
+        link, f"The {_label(ParentLinkKind, link.kind).lower()} parent link from {parent_name} to {child_name}"
     )
-    if link.kind is not ParentLinkKind.BIOLOGICAL:
+    if link.kind != ParentLinkKind.BIOLOGICAL:
         return
     parent, child = look.person(link.parent_id), look.person(link.child_id)
     pb = _d(parent.birth) if parent is not None else None
@@ -383,7 +400,7 @@ def _tie(look: _Lookups, tie: Tie) -> Iterator[Finding]:
         return
     yield from _period(
         tie,
-        f"The {tie.kind.label.lower()} relationship between {look.name(tie.from_id)} "
+        f"The {_label(TieKind, tie.kind).lower()} relationship between {look.name(tie.from_id)} "
         f"and {look.name(tie.to_id)}",
     )
 
@@ -392,7 +409,7 @@ def _residence(look: _Lookups, r: Residence) -> Iterator[Finding]:
     name = look.name(r.person_id)
     place = look.household_label(r.household_id)
     yield from _period(r, f"{name}'s time at {place}")
-    if r.kind is not ResidenceKind.LIVES or r.overlap_ok:
+    if r.kind != ResidenceKind.LIVES or r.overlap_ok:
         return
     for other in look.lives(r.person_id):
         if other.id == r.id or other.overlap_ok or (look.full and other.id < r.id):
@@ -424,7 +441,7 @@ def _event_before_birth(look: _Lookups, event: Event, pid: int) -> Iterator[Find
     if when is None or birth is None or _is_pregnancy(person):
         return
     if when.definitely_before(birth):
-        title = event.title or event.kind.label
+        title = event.title or _label(EventKind, event.kind)
         yield _warning(
             event,
             f"The event '{title}' ({when}) is dated before {person.display_name} was born ({birth}).",

@@ -95,6 +95,7 @@ class ChangeRecorder:
         event.remove(self.session, "after_flush", self._after_flush)
 
     def _before_flush(self, session, flush_context, instances) -> None:
+        _cascade_deletes(session)
         for obj in session.new:
             self._pending.append(("new", obj, None))
         for obj in session.dirty:
@@ -129,6 +130,48 @@ class ChangeRecorder:
 
     def change_set(self, description: str) -> ChangeSet:
         return ChangeSet(description, tuple(self._changes[i] for i in self._order))
+
+
+def _cascade_deletes(session: Session) -> None:
+    """Delete through the ORM the rows the database would remove by ON DELETE CASCADE.
+
+    Without this, deleting a person would let SQLite silently drop their
+    partnerships, parent links, residences... and the change set (hence undo)
+    would not know about them.  Commands may still delete dependents
+    explicitly; rows already marked deleted are skipped.
+    """
+    queue = list(session.deleted)
+    if not queue:
+        return
+    with session.no_autoflush:
+        while queue:
+            obj = queue.pop()
+            for mapper, column, attr in _cascade_map(inspect(obj).mapper):
+                value = getattr(obj, attr)
+                if value is None:
+                    continue
+                for dep in session.scalars(sa.select(mapper.class_).where(column == value)):
+                    if dep not in session.deleted:
+                        session.delete(dep)
+                        queue.append(dep)
+
+
+_CASCADES: dict[object, list] = {}
+
+
+def _cascade_map(mapper) -> list:
+    """(dependent mapper, its foreign-key column, referenced attribute) for ``mapper``'s table."""
+    found = _CASCADES.get(mapper)
+    if found is None:
+        found = []
+        table = mapper.local_table
+        for other in mapper.registry.mappers:
+            for fk in other.local_table.foreign_keys:
+                if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                    attr = mapper.get_property_by_column(fk.column).key
+                    found.append((other, fk.parent, attr))
+        _CASCADES[mapper] = found
+    return found
 
 
 def _table(name: str) -> sa.Table:
