@@ -369,6 +369,18 @@ def test_redraw_keeps_zoom_position_and_selection(view, qtbot):
     assert sig.args == [[("person", 6)]]
 
 
+def test_selecting_a_person_before_it_is_drawn(view, qtbot):
+    """The editor adds a person and selects it; the new layout arrives a moment later."""
+    new = ("person", 13)
+    view.select_refs([new])
+    assert view.selected_refs() == []
+    d2, s2 = grid_family(extra_person=True)
+    with qtbot.waitSignal(view.selection_changed) as sig:
+        view.set_drawing(d2, s2)
+    assert sig.args == [[new]] and view.current_ref() == new
+    assert on_screen(view, new)
+
+
 def test_layer_toggle_hides_exactly_that_layer(view):
     items = view.primitive_items()
     view.set_layer_visible("ties", False)
@@ -459,15 +471,29 @@ def test_large_drawing_loads_quickly(qtbot):
 
 
 def test_real_pipeline_if_available(qtbot):
+    """The real layout + drawing of a generated blended family, when those modules exist."""
     pipeline = pytest.importorskip("genomap.pipeline")
     generate = pytest.importorskip("genomap.testing.generate")
-    snap = generate.random_family(seed=3, size=25) if hasattr(generate, "random_family") else None
-    if snap is None:
-        pytest.skip("generator API not as expected")
+    make = getattr(generate, "generate_family", None) or getattr(generate, "random_family", None)
+    if make is None or not hasattr(pipeline, "draw_family"):
+        pytest.skip("pipeline/generator API not available yet")
+    snap = make(seed=3, size=25)
     d = pipeline.draw_family(snap, AS_AT)
     v = GenogramView()
     qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitExposed(v)
     v.set_drawing(d, snap, as_at=AS_AT)
     assert len(v.primitive_items()) == len(d.primitives)
-    person = next(r for r in d.bounds if r[0] == "person")
+    people = sorted(r for r in d.bounds if r[0] == "person")
+    assert people
+    person = people[0]
     assert v.center_on_ref(person) and v.selected_refs() == [person]
+    assert v.ref_at(vpos(v, person)) == person
+    name = snap.person(person[1]).name
+    assert name in v.tooltip_html(person).replace("&#x27;", "'")
+    assert person in v.find(name.split()[0], reveal=False)
+    d2 = pipeline.draw_family(snap, AS_AT)
+    v.set_drawing(d2, snap, as_at=AS_AT)
+    assert v.selected_refs() == [person]

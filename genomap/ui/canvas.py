@@ -158,6 +158,7 @@ class GenogramView(QGraphicsView):
         self._lod_hidden_sizes: set[float] = set()
         self._person_boxes: dict[Ref, QRectF] = {}
         self._selection: list[Ref] = []
+        self._pending_selection: list[Ref] = []
         self._emitted: list[Ref] = []
         self._current: Optional[Ref] = None
         self._halos: dict[Ref, QGraphicsItem] = {}
@@ -276,7 +277,12 @@ class GenogramView(QGraphicsView):
         self._apply_lod()
 
         present = set(self._items_by_ref) | set(drawing.bounds)
-        self._selection = [r for r in old_selection if r in present]
+        arrived = [r for r in self._pending_selection if r in present]
+        self._pending_selection = [r for r in self._pending_selection if r not in present]
+        if arrived:  # select_refs() named these before they were drawn (a just-added person)
+            old_selection = [*old_selection, *arrived]
+            old_current = arrived[-1]
+        self._selection = list(dict.fromkeys(r for r in old_selection if r in present))
         self._current = old_current if old_current in present else (self._selection[-1] if self._selection else None)
         self._refresh_halos()
 
@@ -286,6 +292,8 @@ class GenogramView(QGraphicsView):
         else:
             self._update_scene_rect()
             self._restore_anchor(anchor)
+            if arrived:
+                self.ensure_ref_visible(arrived[-1])
         self.resetCachedContent()
         self._emit_selection()
 
@@ -560,13 +568,21 @@ class GenogramView(QGraphicsView):
         return self._current
 
     def select_refs(self, refs: Iterable[Ref]) -> None:
-        """Select exactly ``refs`` (unknown refs are ignored); emits selection_changed if it changed."""
+        """Select exactly ``refs``; emits selection_changed if that changed the selection.
+
+        Refs not in the current drawing are remembered and selected when a drawing
+        that contains them arrives (the editor selects a person it has just added
+        before the new layout is ready); any other selection change forgets them.
+        """
+        refs = [tuple(r) for r in refs]
         self._set_selection(refs)
+        self._pending_selection = [r for r in refs if not self._has_ref(r)]
 
     def clear_selection(self) -> None:
         self._set_selection([])
 
     def _set_selection(self, refs: Iterable[Ref], emit: bool = True, current: Optional[Ref] = None) -> None:
+        self._pending_selection = []
         seen = set()
         sel = []
         for r in refs:
