@@ -1,0 +1,398 @@
+"""Page composition for printed genograms: paper, regions, fit-or-tile, legend grid, appendix tables.
+
+Pure geometry and content decisions, no drawing: :func:`plan_pages` decides the
+paper orientation, where the title block, genogram and legend go on page 1, the
+scale, and -- when fitting the whole genogram on one sheet would make it
+unreadably small -- the tiles (with overlap) that carry it across several pages.
+:func:`appendix_tables` turns a (redacted) snapshot into the rows of the
+appendix tables.  :mod:`genomap.render.pdf` draws what this module plans.
+
+Units are points; page rectangles here use PDF's convention (origin bottom-left)
+because they are only ever consumed by the PDF renderer; the genogram's own
+coordinates (y down) are converted in exactly one place, the PDF painter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+from typing import Optional
+
+from genomap.drawing.primitives import Box, Drawing, Text
+
+MM = 72.0 / 25.4
+PAPER_SIZES: dict[str, tuple[float, float]] = {  # portrait width, height
+    "A4": (210 * MM, 297 * MM),
+    "A3": (297 * MM, 420 * MM),
+}
+MARGIN = 12 * MM
+HEADER_H = 20.0  # protective marking band at the top of every page
+FOOTER_H = 20.0  # marking + page x of y at the bottom
+TITLE_H = 58.0  # title block on page 1
+GAP = 10.0
+
+# Readability: the builder draws names at 8 pt.  Below 5 pt printed text stops
+# being readable for most people, so a drawing whose typical text would shrink
+# below MIN_TEXT_PT when fitted is tiled instead, at a scale giving TILE_TEXT_PT.
+MIN_TEXT_PT = 5.0
+TILE_TEXT_PT = 7.0
+TILE_OVERLAP = 10 * MM  # content repeated on neighbouring tiles, for alignment
+
+LEGEND_CELL_W = 36.0  # LegendEntry samples live in a 36 x 18 pt cell
+LEGEND_CELL_H = 18.0
+LEGEND_ROW_H = 20.0
+LEGEND_COL_W = 168.0
+LEGEND_TITLE_H = 16.0
+LEGEND_PAD = 6.0
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A page rectangle, PDF convention: (x, y) is the bottom-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One sheet of a tiled genogram: the part of the drawing (drawing coordinates) it shows."""
+
+    row: int
+    col: int
+    rows: int
+    cols: int
+    src: Box  # drawing region shown, overlap included
+    core: Box  # the region this tile is responsible for (without overlap)
+
+    @property
+    def label(self) -> str:
+        return tile_label(self.row, self.col)
+
+
+def tile_label(row: int, col: int) -> str:
+    """Grid reference like a map: columns A, B, C..., rows 1, 2, 3..."""
+    letters = ""
+    n = col
+    while True:
+        letters = chr(ord("A") + n % 26) + letters
+        n = n // 26 - 1
+        if n < 0:
+            break
+    return f"{letters}{row + 1}"
+
+
+@dataclass(frozen=True)
+class LegendLayout:
+    """Where the legend box sits on page 1 and how its entries flow into columns."""
+
+    box: Rect
+    cols: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Everything the PDF renderer needs to place the genogram."""
+
+    paper: str
+    landscape: bool
+    page_w: float
+    page_h: float
+    header: Rect
+    footer: Rect
+    title: Rect
+    body: Rect  # the whole area under the title block on page 1
+    drawing_area: Rect  # where the (fitted or overview) genogram goes on page 1
+    legend: Optional[LegendLayout]
+    scale: float  # page-1 scale
+    tiles: tuple[Tile, ...] = ()  # empty when the genogram fits on page 1
+    tile_scale: float = 1.0
+    tile_area: Optional[Rect] = None  # drawing area on tile pages
+    content: Rect = field(default=None)  # type: ignore[assignment]  # area between header and footer
+
+    @property
+    def tiled(self) -> bool:
+        return bool(self.tiles)
+
+
+def page_size(paper: str, landscape: bool) -> tuple[float, float]:
+    try:
+        w, h = PAPER_SIZES[paper.upper()]
+    except KeyError:
+        raise ValueError(f"unknown paper size {paper!r}; choose {' or '.join(PAPER_SIZES)}") from None
+    return (h, w) if landscape else (w, h)
+
+
+def typical_text_size(drawing: Drawing) -> float:
+    """The median size of the drawing's text (names, ages): what must stay readable."""
+    sizes = [p.size for p in drawing.primitives if isinstance(p, Text)]
+    return median(sizes) if sizes else 8.0
+
+
+def _legend_layout(n: int, region: Rect, side: str) -> Optional[tuple[LegendLayout, Rect]]:
+    """Legend box in ``region`` on the ``side`` ("right" or "bottom"); returns it and what's left."""
+    if n == 0:
+        return None
+    if side == "right":
+        max_rows = max(1, int((region.h - LEGEND_TITLE_H - 2 * LEGEND_PAD) // LEGEND_ROW_H))
+        cols = math.ceil(n / max_rows)
+        rows = math.ceil(n / cols)
+        w = cols * LEGEND_COL_W + 2 * LEGEND_PAD
+        h = rows * LEGEND_ROW_H + LEGEND_TITLE_H + 2 * LEGEND_PAD
+        if w > region.w * 0.6:
+            return None
+        box = Rect(region.right - w, region.top - h, w, h)
+        rest = Rect(region.x, region.y, region.w - w - GAP, region.h)
+    else:
+        cols = max(1, int((region.w - 2 * LEGEND_PAD) // LEGEND_COL_W))
+        cols = min(cols, n)
+        rows = math.ceil(n / cols)
+        w = cols * LEGEND_COL_W + 2 * LEGEND_PAD
+        h = rows * LEGEND_ROW_H + LEGEND_TITLE_H + 2 * LEGEND_PAD
+        if h > region.h * 0.6:
+            return None
+        box = Rect(region.x, region.y, w, h)
+        rest = Rect(region.x, region.y + h + GAP, region.w, region.h - h - GAP)
+    return LegendLayout(box, cols, rows), rest
+
+
+def _fit(drawing: Drawing, area: Rect) -> float:
+    if drawing.width <= 0 or drawing.height <= 0:
+        return 1.0
+    return min(area.w / drawing.width, area.h / drawing.height, 1.5)
+
+
+def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = None,
+               legend_entries: Optional[int] = None, allow_tiling: bool = True) -> PagePlan:
+    """Choose orientation (landscape for wide drawings unless told), legend placement and fit/tiles."""
+    if landscape is None:
+        landscape = drawing.width >= drawing.height * 0.8
+    page_w, page_h = page_size(paper, landscape)
+    content = Rect(MARGIN, MARGIN + FOOTER_H, page_w - 2 * MARGIN, page_h - 2 * MARGIN - HEADER_H - FOOTER_H)
+    header = Rect(MARGIN, page_h - MARGIN - HEADER_H, content.w, HEADER_H)
+    footer = Rect(MARGIN, MARGIN, content.w, FOOTER_H)
+    title = Rect(content.x, content.top - TITLE_H, content.w, TITLE_H)
+    body = Rect(content.x, content.y, content.w, content.h - TITLE_H - GAP)
+    n = len(drawing.legend) if legend_entries is None else legend_entries
+
+    best: Optional[tuple[float, Rect, Optional[LegendLayout]]] = None
+    for side in ("right", "bottom"):
+        got = _legend_layout(n, body, side)
+        if got is None and n:
+            continue
+        legend, area = got if got else (None, body)
+        s = _fit(drawing, area)
+        if best is None or s > best[0] + 1e-9:
+            best = (s, area, legend)
+    if best is None:  # a huge legend: give it the bottom half regardless
+        legend = LegendLayout(Rect(body.x, body.y, body.w, body.h / 2), max(1, int(body.w // LEGEND_COL_W)),
+                              math.ceil(n / max(1, int(body.w // LEGEND_COL_W))))
+        area = Rect(body.x, body.y + body.h / 2 + GAP, body.w, body.h / 2 - GAP)
+        best = (_fit(drawing, area), area, legend)
+    scale, area, legend = best
+
+    text = typical_text_size(drawing)
+    min_scale = MIN_TEXT_PT / text
+    if scale >= min_scale or not allow_tiling:
+        return PagePlan(paper.upper(), landscape, page_w, page_h, header, footer, title, body, area, legend,
+                        scale, content=content)
+
+    # Tiled: page 1 keeps the title block, the legend and an overview; tiles follow.
+    tile_scale = max(min_scale, min(1.0, TILE_TEXT_PT / text))
+    tile_area = Rect(content.x, content.y, content.w, content.h - 16.0)  # room for the tile caption
+    ov = TILE_OVERLAP / tile_scale  # overlap in drawing units
+    core_w = tile_area.w / tile_scale - ov
+    core_h = tile_area.h / tile_scale - ov
+    cols = max(1, math.ceil((drawing.width - ov) / core_w)) if drawing.width > tile_area.w / tile_scale else 1
+    rows = max(1, math.ceil((drawing.height - ov) / core_h)) if drawing.height > tile_area.h / tile_scale else 1
+    # spread the slack evenly so the last tile is not a sliver
+    step_x = (drawing.width - ov) / cols if cols > 1 else drawing.width
+    step_y = (drawing.height - ov) / rows if rows > 1 else drawing.height
+    tiles = []
+    for r in range(rows):
+        for c in range(cols):
+            cx, cy = c * step_x, r * step_y
+            core = Box(cx, cy, step_x if cols > 1 else drawing.width, step_y if rows > 1 else drawing.height)
+            src = Box(cx - (ov / 2 if c else 0), cy - (ov / 2 if r else 0),
+                      core.w + (ov / 2 if c else 0) + (ov / 2 if c < cols - 1 else 0),
+                      core.h + (ov / 2 if r else 0) + (ov / 2 if r < rows - 1 else 0))
+            tiles.append(Tile(r, c, rows, cols, src, core))
+    return PagePlan(paper.upper(), landscape, page_w, page_h, header, footer, title, body, area, legend,
+                    scale, tuple(tiles), tile_scale, tile_area, content=content)
+
+
+# -- appendix content ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One appendix table: heading, column headers, rows of cell text, relative widths."""
+
+    key: str
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    note: str = ""
+
+
+def fmt_date(d) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, date):
+        return f"{d.day} {d:%b %Y}"
+    return str(d)
+
+
+def _period(start, end) -> str:
+    if start is None and end is None:
+        return ""
+    a = fmt_date(start) or "?"
+    return f"{a} – {fmt_date(end)}" if end is not None else f"since {a}"
+
+
+def appendix_tables(snap, as_at: date, sections: Optional[set[str]] = None) -> list[TableSpec]:
+    """The appendix tables for ``snap`` (already redacted) as at ``as_at``.
+
+    Sections: "people", "households", "agencies", "risk", "chronology", "voice".
+    Empty sections are left out; columns that are empty for every row are dropped.
+    """
+    from genomap.analysis.chronology import KIND_LABELS, build_chronology
+    from genomap.analysis.risk import risk_adults
+    from genomap.model.kinship import KinshipIndex, subject_children
+
+    want = sections or {"people", "households", "agencies", "risk", "chronology", "voice"}
+    idx = KinshipIndex(snap, as_at)
+    subjects = subject_children(snap)
+    name = {p.id: p.name for p in snap.people}
+    hh_label = {h.id: h.label or f"Household {h.id}" for h in snap.households}
+    out: list[TableSpec] = []
+
+    def person_label(pid):
+        return name.get(pid, "")
+
+    if "people" in want and snap.people:
+        rel_cols = [f"Relationship to {name[s]}" for s in subjects[:2]]
+        active_flags: dict[int, list[str]] = {}
+        for f in snap.risk_flags:
+            if f.active_on(as_at):
+                active_flags.setdefault(f.person, []).append(f"{f.kind.short_code} ({f.status.label.lower()})")
+        for s in snap.legal_statuses:
+            if s.active_on(as_at):
+                active_flags.setdefault(s.person, []).append(s.kind.short_code)
+        rows = []
+        order = sorted(snap.people, key=lambda p: (not p.is_subject, p.birth is None,
+                                                    p.birth.sort_key() if p.birth else "", p.birth_order or 0,
+                                                    p.id))
+        for p in order:
+            if not p.exists_on(as_at):
+                continue
+            flags = list(active_flags.get(p.id, []))
+            if p.is_dead_on(as_at):
+                flags.insert(0, "Deceased" + (f" {fmt_date(p.death)}" if p.death else ""))
+            if p.is_subject:
+                flags.insert(0, "Subject child")
+            if p.pregnancy.value != "none":
+                flags.append(p.pregnancy.label)
+            if p.adopted:
+                flags.append("Adopted")
+            if p.looked_after:
+                flags.append("Looked after")
+            age = p.age_on(as_at)
+            full = p.name + (f' ("{p.known_as}")' if p.known_as and p.known_as not in p.name else "")
+            homes = snap.households_of(p.id, as_at)
+            rels = [idx.kinship(p.id, s).label if p.id != s else "—" for s in subjects[:2]]
+            rows.append((full, "" if age is None else str(age), *rels,
+                         ", ".join(hh_label.get(h, "") for h in homes), "; ".join(flags)))
+        out.append(TableSpec("people", "People", ("Name", "Age", *rel_cols, "Lives in", "Flags"),
+                             tuple(rows), (3, 0.8, *([2.6] * len(rel_cols)), 2.4, 3)))
+
+    if "households" in want and snap.households:
+        rows = []
+        for h in snap.households:
+            now = []
+            history = []
+            for r in sorted((r for r in snap.residences if r.household == h.id),
+                            key=lambda r: (r.start is not None, r.start.sort_key() if r.start else "")):
+                who = person_label(r.person)
+                if r.active_on(as_at) and (r.start is None or r.start.representative() <= as_at):
+                    now.append(who + ("" if r.kind.value == "lives" else f" ({r.kind.label.lower()})"))
+                per = _period(r.start, r.end)
+                history.append(f"{who}: {r.kind.label.lower()}" + (f", {per}" if per else ""))
+            kind = "" if h.type.value == "family_home" else f"\n{h.type.label}"
+            rows.append((f"{hh_label[h.id]}{kind}", h.address, "\n".join(now) or "—",
+                         "\n".join(history)))
+        out.append(TableSpec("households", "Households and residence history",
+                             ("Household", "Address", f"Living there on {fmt_date(as_at)}", "Residence history"),
+                             tuple(rows), (2.2, 2.6, 2.6, 4.2)))
+
+    if "agencies" in want and snap.involvements:
+        rows = []
+        for i in sorted(snap.involvements, key=lambda i: (i.agency_name, i.start.sort_key() if i.start else "")):
+            target = person_label(i.person) if i.person is not None else hh_label.get(i.household, "")
+            worker = "\n".join(x for x in (i.worker_name, i.worker_contact) if x)
+            rows.append((f"{i.agency_name}\n{i.agency_type.short_code}", target, i.role, worker,
+                         _period(i.start, i.end) if (i.start or i.end) else "",
+                         "open" if i.active_on(as_at) else "closed", i.notes))
+        out.append(TableSpec("agencies", "Agency involvement",
+                             ("Agency", "With", "Role", "Worker", "Period", "Status", "Notes"),
+                             tuple(rows), (2.6, 2, 2, 2.2, 2, 1, 3)))
+
+    if "risk" in want and snap.risk_flags:
+        reach = {ra.person: ra for ra in risk_adults(snap, as_at)}
+        rows = []
+        for f in sorted(snap.risk_flags, key=lambda f: (not f.active_on(as_at), person_label(f.person))):
+            rel = idx.kinship(f.person, subjects[0]).label if subjects else ""
+            ra = reach.get(f.person)
+            kids = "; ".join(f"{person_label(c.child)}: {c.via}" for c in ra.contacts) if ra else ""
+            detail = "\n".join(x for x in (f.detail, f.notes, f"Source: {f.source}" if f.source else "") if x)
+            rows.append((person_label(f.person), rel, f"{f.kind.label}\n{f.status.label}",
+                         _period(f.start, f.end), "current" if f.active_on(as_at) else "ended", kids, detail))
+        out.append(TableSpec("risk", "Risk summary",
+                             ("Person", "Relationship", "Risk", "Period", "Status", "Contact with children",
+                              "Detail"), tuple(rows), (2, 1.8, 2.2, 1.8, 1, 3.2, 3)))
+
+    if "chronology" in want:
+        events = {e.id: e for e in snap.events}
+        rows = []
+        for c in build_chronology(snap):
+            if c.day > as_at:
+                continue
+            what = c.title
+            if c.ref and c.ref[0] == "event" and c.ref[1] in events and events[c.ref[1]].description:
+                what += "\n" + events[c.ref[1]].description
+            kind = KIND_LABELS.get(c.kind, c.kind)
+            if c.ref and c.ref[0] == "event" and c.ref[1] in events:
+                kind = events[c.ref[1]].kind.label
+            rows.append((str(c.date), kind, what, c.status.capitalize() if c.status else ""))
+        if rows:
+            out.append(TableSpec("chronology", "Chronology", ("Date", "Kind", "What happened", "Status"),
+                                 tuple(rows), (1.6, 1.8, 6.5, 1.2)))
+
+    if "voice" in want:
+        rows = tuple((p.name, p.child_voice) for p in snap.people if p.child_voice)
+        if rows:
+            out.append(TableSpec("voice", "The child's voice", ("Child", "In their own words"), rows, (2, 8)))
+
+    return [_drop_empty_columns(t) for t in out]
+
+
+def _drop_empty_columns(t: TableSpec) -> TableSpec:
+    keep = [i for i in range(len(t.columns)) if any(r[i] for r in t.rows)]
+    if len(keep) == len(t.columns) or not keep:
+        return t
+    return TableSpec(t.key, t.heading, tuple(t.columns[i] for i in keep),
+                     tuple(tuple(r[i] for i in keep) for r in t.rows),
+                     tuple(t.widths[i] for i in keep), t.note)
