@@ -45,8 +45,9 @@ class _Overlay(QGraphicsItem):
 class HaloItem(_Overlay):
     """A rounded ring around a symbol's bounds; never paints over the symbol itself."""
 
-    PAD = 5.0  # px between symbol and outline
+    PAD = 4.0  # px between symbol and outline
     GLOW = 7.0  # px of soft glow outside the outline
+    STROKE_ALLOWANCE = 1.5  # pt: bounds are the symbol's geometry, its outline pen reaches past them
 
     def __init__(self, rect: QRectF, role: str = "selection", px: float = 1.0):
         super().__init__(role, px)
@@ -61,13 +62,14 @@ class HaloItem(_Overlay):
         return QRectF(self._rect)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
-        m = (self.PAD + self.GLOW + 2.0) * self._px
+        m = self.STROKE_ALLOWANCE + (self.PAD + self.GLOW + 2.0) * self._px
         return self._rect.adjusted(-m, -m, m, m)
 
     def _rounded(self, grow_px: float) -> QPainterPath:
-        g = grow_px * self._px
+        g = self.STROKE_ALLOWANCE + grow_px * self._px
         r = self._rect.adjusted(-g, -g, g, g)
-        radius = min(r.width(), r.height()) * 0.18 + 3 * self._px
+        # corners follow the symbol's square corners at a constant on-screen gap
+        radius = min(g + 3 * self._px, min(r.width(), r.height()) / 2)
         path = QPainterPath()
         path.addRoundedRect(r, radius, radius)
         return path
@@ -75,7 +77,8 @@ class HaloItem(_Overlay):
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         inner = QPainterPath()
-        inner.addRect(self._rect)
+        a = self.STROKE_ALLOWANCE
+        inner.addRect(self._rect.adjusted(-a, -a, a, a))
         if self.data(DATA_OVERLAY) == "hover":
             painter.setBrush(Qt.BrushStyle.NoBrush)
             pen = QPen(_accent(110), 1.5)
