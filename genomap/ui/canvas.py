@@ -24,6 +24,20 @@ Input choices (documented for the editor and the help page):
   child, Enter = edit, Esc = clear selection, Ctrl+= / Ctrl++ / Ctrl+- / Ctrl+0 zoom.
   Window-level actions with the same shortcuts (see :meth:`GenogramView.create_zoom_actions`)
   take precedence and do the same thing.
+
+API for the editor (see each docstring):
+
+* ``set_drawing(drawing, snapshot=None, as_at=None)`` -- show / redraw.
+* selection: ``select_refs``, ``selected_refs``, ``clear_selection``, ``current_ref``;
+  signal ``selection_changed(list)``.  Refs not drawn yet are selected on arrival.
+* ``edit_requested(ref)`` on double-click / Enter; ``context_menu_requested(ref|None,
+  global QPoint, scene QPointF)`` on right-click or the Menu key (build the QMenu there).
+* zoom: ``zoom_in``, ``zoom_out``, ``fit``, ``reset_zoom``, ``set_zoom``, ``zoom_factor``,
+  ``min_zoom``/``max_zoom``, ``create_zoom_actions(parent)``; signal ``zoom_changed(float)``.
+* ``find(text, reveal=True)``, ``center_on_ref(ref)``, ``ensure_ref_visible(ref)``.
+* overlays: ``set_layer_visible(layer, bool)``, ``is_layer_visible``, ``layers()``.
+* hit-testing and facts: ``ref_at(viewport_pos)``, ``tooltip_html(ref)``;
+  signal ``hovered_changed(ref|None)`` (for a status bar).
 """
 
 from __future__ import annotations
@@ -37,7 +51,7 @@ pin_none()  # before any Qt call: see canvas_compat (PySide6 6.12 + Python 3.11)
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction, QBrush, QColor, QCursor, QKeySequence, QPainter, QPainterPath,
+    QAction, QColor, QKeySequence, QPainter, QPainterPath,
     QPainterPathStroker, QPalette, QPen, QTransform,
 )
 from PySide6.QtWidgets import (
