@@ -140,6 +140,21 @@ def test_first_drawing_fits(view):
     assert not view.horizontalScrollBar().isVisible() or page.width() * view.zoom_factor() > view.viewport().width()
 
 
+def test_drawing_set_before_show_fits_on_show(qtbot):
+    v = GenogramView()
+    qtbot.addWidget(v)
+    d, s = grid_family()
+    v.set_drawing(d, s)
+    v.resize(640, 480)
+    v.show()
+    qtbot.waitExposed(v)
+    assert all(on_screen(v, ref) for ref in d.bounds)
+    z = v.zoom_factor()
+    v.resize(1000, 800)  # still "fitted": follows the window
+    qtbot.wait(10)
+    assert v.zoom_factor() > z
+
+
 # -- selection ------------------------------------------------------------------
 
 def test_click_selects_person_and_emits(view, qtbot):
