@@ -1,0 +1,1 @@
+"""Dock panels around the genogram: People, Details, Households, Agencies, Chronology."""

@@ -1,0 +1,204 @@
+"""Households & residence, Agencies & involvement and Chronology docks.
+
+Each is a tree of records (``ref`` on every row) with the relevant actions as
+buttons above it.  Selecting a row shows the record in the Details dock and,
+for people and households, selects them on the genogram.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable, Optional, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+REF_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _period(start, end) -> str:
+    if start is None and end is None:
+        return ""
+    return f"{start or '…'} – {end or 'now'}"
+
+
+class RecordPanel(QWidget):
+    """A tree of records with action buttons."""
+
+    selection_changed = Signal(object)  # ref of the chosen row (or None)
+
+    def __init__(self, columns: Sequence[str], actions: Iterable[QAction] = (), empty_text: str = "",
+                 parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        bar = QHBoxLayout()
+        bar.setSpacing(4)
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(columns))
+        self.tree.setHeaderLabels(list(columns))
+        self.tree.setRootIsDecorated(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+        for col in range(1, len(columns)):
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemSelectionChanged.connect(self._selected)
+        layout.addWidget(self.tree, 1)
+        self.empty = QLabel(empty_text)
+        self.empty.setObjectName("placeholderText")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+
+    def _selected(self) -> None:
+        items = self.tree.selectedItems()
+        self.selection_changed.emit(items[0].data(0, REF_ROLE) if items else None)
+
+    def add_row(self, parent: Optional[QTreeWidgetItem], cells: Sequence[str], ref=None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(list(cells))
+        item.setData(0, REF_ROLE, ref)
+        if parent is None:
+            self.tree.addTopLevelItem(item)
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+        else:
+            parent.addChild(item)
+        return item
+
+    def begin(self) -> Optional[tuple]:
+        items = self.tree.selectedItems()
+        chosen = items[0].data(0, REF_ROLE) if items else None
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        return chosen
+
+    def end(self, chosen) -> None:
+        self.tree.expandAll()
+        if chosen is not None:
+            for item in self._all_items():
+                if item.data(0, REF_ROLE) == chosen:
+                    item.setSelected(True)
+                    break
+        self.tree.blockSignals(False)
+        self.empty.setVisible(self.tree.topLevelItemCount() == 0)
+
+    def _all_items(self):
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            yield item
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
+    def refs(self) -> list:
+        return [i.data(0, REF_ROLE) for i in self._all_items()]
+
+    def texts(self) -> list[str]:
+        return [i.text(0) for i in self._all_items()]
+
+
+class HouseholdsPanel(RecordPanel):
+    def __init__(self, actions: Iterable[QAction] = (), parent=None):
+        super().__init__(["Household / person", "Arrangement", "Period"], actions,
+                         "No households yet. Add one, then move people into it.", parent)
+
+    def set_snapshot(self, snapshot, extra_households: Sequence[tuple[int, str]] = ()) -> None:
+        chosen = self.begin()
+        try:
+            if snapshot is None:
+                return
+            today = date.today()
+            for hh in sorted(snapshot.households, key=lambda h: h.label.lower()):
+                current = [r for r in snapshot.residences if r.household == hh.id]
+                top = self.add_row(None, [hh.label or "Household", hh.type.label, ""], ("household", hh.id))
+                for r in sorted(current, key=lambda r: (not r.active_on(today), r.kind.value, r.person)):
+                    try:
+                        name = snapshot.person(r.person).name
+                    except KeyError:
+                        continue
+                    item = self.add_row(top, [name, r.kind.label, _period(r.start, r.end)], ("residence", r.id))
+                    if not r.active_on(today):
+                        item.setForeground(0, Qt.GlobalColor.gray)
+            known = {h.id for h in snapshot.households}
+            for hid, label in extra_households:
+                if hid not in known:
+                    self.add_row(None, [label or "Household", "", "nobody yet"], ("household", hid))
+        finally:
+            self.end(chosen)
+
+
+class AgenciesPanel(RecordPanel):
+    def __init__(self, actions: Iterable[QAction] = (), parent=None):
+        super().__init__(["Agency / working with", "Role", "Period"], actions,
+                         "No agencies recorded yet.", parent)
+
+    def set_snapshot(self, snapshot) -> None:
+        chosen = self.begin()
+        try:
+            if snapshot is None:
+                return
+            by_agency: dict[int, list] = {}
+            for inv in snapshot.involvements:
+                by_agency.setdefault(inv.agency_id, []).append(inv)
+            households = {h.id: h.label for h in snapshot.households}
+            for agency_id, invs in sorted(by_agency.items(), key=lambda kv: kv[1][0].agency_name.lower()):
+                first = invs[0]
+                top = self.add_row(None, [first.agency_name, first.agency_type.label, ""], None)
+                for inv in invs:
+                    if inv.person is not None:
+                        try:
+                            target = snapshot.person(inv.person).name
+                        except KeyError:
+                            target = "(not in this map)"
+                    else:
+                        target = households.get(inv.household, "Household")
+                    who = target + (f" — {inv.worker_name}" if inv.worker_name else "")
+                    self.add_row(top, [who, inv.role, _period(inv.start, inv.end)], ("involvement", inv.id))
+        finally:
+            self.end(chosen)
+
+
+class ChronologyPanel(RecordPanel):
+    def __init__(self, actions: Iterable[QAction] = (), parent=None):
+        super().__init__(["Date", "What happened", "Who"], actions,
+                         "No chronology events yet.", parent)
+        self.tree.setRootIsDecorated(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def set_snapshot(self, snapshot) -> None:
+        chosen = self.begin()
+        try:
+            if snapshot is None:
+                return
+            events = sorted(snapshot.events, key=lambda e: (e.date is None, e.date.sort_key() if e.date else "", e.id))
+            for ev in events:
+                names = []
+                for pid in ev.people:
+                    try:
+                        names.append(snapshot.person(pid).name)
+                    except KeyError:
+                        pass
+                item = QTreeWidgetItem(["" if ev.date is None else str(ev.date),
+                                        f"{ev.kind.label}: {ev.title}" if ev.title else ev.kind.label,
+                                        ", ".join(names)])
+                item.setData(0, REF_ROLE, ("event", ev.id))
+                item.setToolTip(1, ev.description or ev.title)
+                self.tree.addTopLevelItem(item)
+        finally:
+            self.end(chosen)

@@ -1,0 +1,1157 @@
+"""The GenoMap main window: genogram in the centre, docks around it, every edit undoable.
+
+Data flows one way.  An action builds a :class:`~genomap.commands.Command` and
+runs it through the :class:`~genomap.ui.undo.UndoController`; the document
+commits it (the file is up to date at once: there is no Save) and tells its
+listeners; :meth:`MainWindow.refresh` reloads the case snapshot, updates the
+docks and asks the :class:`~genomap.ui.workers.DrawScheduler` for a new drawing,
+which the :class:`~genomap.ui.canvas.GenogramView` shows keeping zoom and
+selection.  Dialogs open non-modally (``self.dialog``) and context menus pop up
+without blocking (``self.context_menu``), so the window never waits on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QDialog, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QMainWindow, QMenu, QPushButton, QSizePolicy, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from genomap import APP_NAME
+from genomap.commands import Command, CommandError, command, edits
+from genomap.errors import GraphvizMissing, is_user_facing
+from genomap.model.dates import PartialDateError
+from genomap.store.document import Document, StoreError, ValidationError
+from genomap.ui import data
+from genomap.ui.actions import build_actions
+from genomap.ui.canvas import GenogramView
+from genomap.ui.crash import CalmErrorDialog
+from genomap.ui.dialogs import family as family_dialogs
+from genomap.ui.dialogs import help as help_dialogs
+from genomap.ui.dialogs.base import FormDialog
+from genomap.ui.docks.details import DetailsPanel
+from genomap.ui.docks.people import PeoplePanel
+from genomap.ui.docks.records import AgenciesPanel, ChronologyPanel, HouseholdsPanel
+from genomap.ui.icons import app_icon, icon
+from genomap.ui.undo import UndoController
+from genomap.ui.workers import DrawScheduler
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = "GenoMap family maps (*.genomap);;All files (*)"
+MAX_RECENT = 8
+Ref = tuple[str, int]
+
+
+def app_settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+
+
+def data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def _draw(snapshot):
+    from genomap.pipeline import draw_family
+
+    return draw_family(snapshot)
+
+
+class WelcomePage(QWidget):
+    """What the window shows with no file open: three clear ways to start."""
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setObjectName("welcomePage")
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        card = QFrame()
+        card.setObjectName("welcomeCard")
+        card.setMaximumWidth(520)
+        v = QVBoxLayout(card)
+        v.setContentsMargins(36, 32, 36, 32)
+        v.setSpacing(14)
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(64, 64))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        v.addWidget(logo)
+        title = QLabel("GenoMap")
+        title.setObjectName("welcomeTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        v.addWidget(title)
+        sub = QLabel("Draw a family map with the people who matter to the child: "
+                     "partners, children from every relationship, households and the agencies involved.")
+        sub.setWordWrap(True)
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setObjectName("placeholderText")
+        v.addWidget(sub)
+        v.addSpacing(6)
+        self.demo_button = QPushButton(icon("person"), "  Open demo family")
+        self.new_button = QPushButton(icon("new"), "  New family map…")
+        self.open_button = QPushButton(icon("open"), "  Open…")
+        for b in (self.demo_button, self.new_button, self.open_button):
+            b.setMinimumHeight(38)
+            b.setObjectName("welcomeButton")
+            v.addWidget(b)
+        self.new_button.setDefault(True)
+        self.recent_box = QVBoxLayout()
+        self.recent_box.setSpacing(2)
+        v.addLayout(self.recent_box)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 2)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(3)
+
+    def set_recent(self, paths: list[str], open_fn: Callable[[str], None]) -> None:
+        while self.recent_box.count():
+            item = self.recent_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        if not paths:
+            return
+        label = QLabel("Recent")
+        label.setObjectName("sectionLabel")
+        self.recent_box.addWidget(label)
+        for path in paths[:5]:
+            b = QPushButton(Path(path).name)
+            b.setToolTip(path)
+            b.setFlat(True)
+            b.setObjectName("recentButton")
+            b.clicked.connect(lambda _=False, p=path: open_fn(p))
+            self.recent_box.addWidget(b)
+
+
+class MainWindow(QMainWindow):
+    refreshed = Signal()  # the docks and the genogram show the document's current state
+
+    def __init__(self, settings: Optional[QSettings] = None, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.settings = settings or app_settings()
+        self.document: Optional[Document] = None
+        self.undo: Optional[UndoController] = None
+        self.case_id: Optional[int] = None
+        self.snapshot = None
+        self.drawing = None
+        self.dialog: Optional[QDialog] = None  # the dialog opened last (non-modal)
+        self.context_menu: Optional[QMenu] = None  # the context menu shown last
+        self._selection: list[Ref] = []
+        self._syncing = False
+        self._find_hits: list[Ref] = []
+        self._find_index = 0
+        self._drawing_problem = ""
+
+        self.setWindowIcon(app_icon())
+        self.setObjectName("mainWindow")
+        self.setDockNestingEnabled(True)
+        self.actions_by_name = build_actions(self)
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+
+        self.scheduler = DrawScheduler(_draw, parent=self)
+        self.scheduler.drawing_ready.connect(self._drawing_ready)
+        self.scheduler.drawing_failed.connect(self._drawing_failed)
+        self.scheduler.busy_changed.connect(lambda busy: self.busy_label.setVisible(busy))
+
+        self.resize(1280, 800)
+        self._restore_window_state()
+        self._update_for_document()
+
+    # ================================================================ building
+    def _build_central(self) -> None:
+        self.canvas = GenogramView()
+        self.canvas.setObjectName("genogram")
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        canvas_page = QWidget()
+        v = QVBoxLayout(canvas_page)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(self.banner)
+        v.addWidget(self.canvas, 1)
+        self.welcome = WelcomePage()
+        self.central = QStackedWidget()
+        self.central.addWidget(self.welcome)
+        self.central.addWidget(canvas_page)
+        self.setCentralWidget(self.central)
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        a = self.actions_by_name
+        self.people = PeoplePanel()
+        self.details = DetailsPanel(self.run)
+        self.households = HouseholdsPanel([a["add_household"], a["move_household"]])
+        self.agencies = AgenciesPanel([a["add_involvement"]])
+        self.chronology = ChronologyPanel([a["add_event"]])
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.people_dock = self._dock("people", "People", self.people, left)
+        self.households_dock = self._dock("households", "Households && residence", self.households, left)
+        self.details_dock = self._dock("details", "Details", self.details, right)
+        self.agencies_dock = self._dock("agencies", "Agencies && involvement", self.agencies, right)
+        self.chronology_dock = self._dock("chronology", "Chronology", self.chronology, right)
+        self.tabifyDockWidget(self.agencies_dock, self.chronology_dock)
+        self.agencies_dock.raise_()
+        self.splitDockWidget(self.people_dock, self.households_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.people_dock, self.details_dock], [300, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock, self.agencies_dock], [520, 240], Qt.Orientation.Vertical)
+        self.docks = [self.people_dock, self.households_dock, self.details_dock, self.agencies_dock,
+                      self.chronology_dock]
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a["new"], a["open"]])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menu_recent")
+        file_menu.addAction(a["add_case"])
+        file_menu.addSeparator()
+        file_menu.addActions([a["save_copy"], a["export"]])
+        file_menu.addSeparator()
+        file_menu.addActions([a["close"], a["quit"]])
+        file_menu.setToolTipsVisible(True)
+        a["export"].setEnabled(False)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([a["undo"], a["redo"]])
+        edit_menu.addSeparator()
+        edit_menu.addActions([a["edit"], a["delete"]])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a["find"])
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
+        view_menu.addSeparator()
+        view_menu.addActions([a["show_households"], a["show_ties"]])
+        view_menu.addSeparator()
+        panels = view_menu.addMenu("&Panels")
+        for dock in self.docks:
+            panels.addAction(dock.toggleViewAction())
+
+        family_menu = bar.addMenu("Fa&mily")
+        family_menu.addActions([a["add_person"], a["add_partner"], a["add_child"], a["add_parents"],
+                                a["add_sibling"], a["link_person"]])
+        family_menu.addSeparator()
+        family_menu.addActions([a["add_tie"], a["add_household"], a["move_household"], a["mark_deceased"]])
+        family_menu.addSeparator()
+        family_menu.addActions([a["add_involvement"], a["add_event"]])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([a["shortcuts"], a["legend"]])
+        help_menu.addSeparator()
+        help_menu.addAction(a["about"])
+        self.menus = {"file": file_menu, "edit": edit_menu, "view": view_menu, "family": family_menu,
+                      "help": help_menu}
+
+    def _build_toolbar(self) -> None:
+        a = self.actions_by_name
+        tb = QToolBar("Main toolbar", self)
+        tb.setObjectName("toolbar_main")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.case_combo = QComboBox()
+        self.case_combo.setObjectName("caseSelector")
+        self.case_combo.setMinimumWidth(200)
+        self.case_combo.setToolTip("Family maps in this file")
+        self.case_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.case_label = QLabel("  Family map ")
+        tb.addWidget(self.case_label)
+        tb.addWidget(self.case_combo)
+        tb.addSeparator()
+        tb.addActions([a["undo"], a["redo"]])
+        tb.addSeparator()
+        tb.addActions([a["add_person"], a["add_partner"], a["add_child"], a["add_parents"], a["add_sibling"]])
+        tb.addSeparator()
+        tb.addActions([a["add_tie"], a["add_household"], a["add_involvement"], a["add_event"]])
+        tb.addSeparator()
+        tb.addActions([a["zoom_out"], a["zoom_in"], a["fit"]])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tb.addWidget(spacer)
+        self.find_field = QLineEdit()
+        self.find_field.setObjectName("findField")
+        self.find_field.setPlaceholderText("Find person…  (Ctrl+F)")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.setFixedWidth(220)
+        self.find_field.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+        tb.addWidget(self.find_field)
+        self.toolbar = tb
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.busy_label = QLabel("Laying out…")
+        self.busy_label.hide()
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("savedLabel")
+        self.file_label = QLabel()
+        self.count_label = QLabel()
+        for w in (self.busy_label, self.saved_label, self.file_label, self.count_label):
+            sb.addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        a = self.actions_by_name
+        slots: dict[str, Callable[[], Any]] = {
+            "new": self.new_file_dialog, "open": self.open_file_dialog, "add_case": self.add_case_dialog,
+            "save_copy": self.save_copy_dialog, "close": self.close_document, "quit": self.close,
+            "undo": self.undo_step, "redo": self.redo_step, "delete": self.delete_selection,
+            "edit": self.edit_selection, "find": self.focus_find,
+            "zoom_in": self.canvas.zoom_in, "zoom_out": self.canvas.zoom_out, "fit": self.canvas.fit,
+            "add_person": self.add_person, "add_partner": self.add_partner, "add_child": self.add_child,
+            "add_parents": self.add_parents, "add_sibling": self.add_sibling,
+            "link_person": self.link_person_dialog, "add_tie": self.add_tie_dialog,
+            "add_household": self.add_household_dialog, "move_household": self.move_household_dialog,
+            "mark_deceased": self.mark_deceased, "add_involvement": self.add_involvement_dialog,
+            "add_event": self.add_event_dialog,
+            "about": lambda: self.open_dialog(help_dialogs.about_dialog(self)),
+            "shortcuts": lambda: self.open_dialog(help_dialogs.shortcuts_dialog(self, self.actions_by_name.values())),
+            "legend": lambda: self.open_dialog(help_dialogs.legend_dialog(self, self.drawing)),
+        }
+        for name, slot in slots.items():
+            a[name].triggered.connect(lambda _checked=False, s=slot: s())
+        for name, layer in (("show_households", "households"), ("show_ties", "ties")):
+            visible = self.settings.value(f"view/{layer}", True, type=bool)
+            a[name].setChecked(visible)
+            self.canvas.set_layer_visible(layer, visible)
+            a[name].toggled.connect(lambda on, l=layer: self._set_layer(l, on))
+        self.welcome.demo_button.clicked.connect(self.open_demo)
+        self.welcome.new_button.clicked.connect(self.new_file_dialog)
+        self.welcome.open_button.clicked.connect(self.open_file_dialog)
+        self.case_combo.activated.connect(lambda _i: self.set_case(self.case_combo.currentData()))
+        self.find_field.returnPressed.connect(self.find_next)
+        self.find_field.textChanged.connect(self._find_changed)
+        self.canvas.selection_changed.connect(lambda refs: self._select(refs, source="canvas"))
+        self.canvas.edit_requested.connect(self._edit_ref)
+        self.canvas.context_menu_requested.connect(self.show_context_menu)
+        self.people.selection_changed.connect(lambda refs: self._select(refs, source="people", center=True))
+        self.people.activated.connect(self._edit_ref)
+        for panel in (self.households, self.agencies, self.chronology):
+            panel.selection_changed.connect(self._record_chosen)
+        self.details.applied.connect(lambda _ref: self.statusBar().showMessage("Saved", 2000))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+    # ================================================================ files
+    def open_path(self, path: str | Path) -> bool:
+        """Open a family map file; a problem is explained calmly and the current file stays open."""
+        try:
+            doc = Document.open(path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, details logged
+            self._report(exc, f"GenoMap could not open {Path(path).name}.")
+            return False
+        self._attach(doc)
+        return True
+
+    def create_file(self, path: str | Path, title: str, reference: str = "") -> Document:
+        """Create a new family map file holding one (empty) family map and show it."""
+        path = Path(path).expanduser()
+        if path.suffix.lower() != ".genomap":
+            path = path.with_suffix(".genomap")
+        doc = Document.create(path)
+        try:
+            doc.edit("New family map", lambda s: edits.add_case(s, title or path.stem, reference))
+        except Exception:
+            doc.close()
+            raise
+        self._attach(doc)
+        return doc
+
+    def open_demo(self) -> bool:
+        """Open the bundled fictional demo family (a fresh copy in the user's data folder)."""
+        from genomap.demo import build_demo
+
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "Demo family.genomap"
+        if path.exists():
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        try:
+            doc = Document.create(path)
+            build_demo(doc)
+        except Exception as exc:  # noqa: BLE001
+            self._report(exc, "The demo family could not be opened.")
+            return False
+        self._attach(doc)
+        return True
+
+    def _attach(self, doc: Document) -> None:
+        self.close_document()
+        self.document = doc
+        self.undo = UndoController(doc, self)
+        self.undo.failed.connect(lambda msg: self.show_message("Undo", msg))
+        stack = self.undo.stack
+        stack.canUndoChanged.connect(lambda _b: self._update_undo_actions())
+        stack.canRedoChanged.connect(lambda _b: self._update_undo_actions())
+        stack.indexChanged.connect(lambda _i: self._update_undo_actions())
+        doc.add_listener(self._document_changed)
+        cases = data.list_cases(doc)
+        if not cases:
+            doc.edit("New family map", lambda s: edits.add_case(s, Path(doc.path or "Family").stem))
+            cases = data.list_cases(doc)
+        last = self.settings.value(f"cases/{doc.path}", None)
+        case_id = next((c.id for c in cases if str(c.id) == str(last)), cases[0].id)
+        if doc.path is not None:
+            self._remember_recent(str(doc.path))
+        log.info("opened a file with %d family maps", len(cases))
+        self._fill_cases(cases, case_id)
+        self.set_case(case_id, fit=True)
+
+    def close_document(self) -> None:
+        """Close the file (all work is already saved; nothing to ask)."""
+        if self.document is None:
+            return
+        self.scheduler.invalidate()
+        self.scheduler.wait(10000)
+        doc, self.document = self.document, None
+        doc.remove_listener(self._document_changed)
+        if self.undo is not None:
+            self.undo.clear()
+            self.undo.deleteLater()
+            self.undo = None
+        self.case_id = None
+        self.snapshot = None
+        self.drawing = None
+        self._selection = []
+        doc.close()
+        self._update_for_document()
+
+    def _fill_cases(self, cases, current: int) -> None:
+        self.case_combo.blockSignals(True)
+        self.case_combo.clear()
+        for c in cases:
+            self.case_combo.addItem(c.label, c.id)
+        self.case_combo.setCurrentIndex(max(0, self.case_combo.findData(current)))
+        self.case_combo.blockSignals(False)
+
+    def set_case(self, case_id: Optional[int], fit: bool = False) -> None:
+        if self.document is None or case_id is None:
+            return
+        self.case_id = int(case_id)
+        if self.document.path is not None:
+            self.settings.setValue(f"cases/{self.document.path}", self.case_id)
+        self.case_combo.setCurrentIndex(max(0, self.case_combo.findData(self.case_id)))
+        self._selection = []
+        self.details.set_document(self.document, self.case_id, self.person_name)
+        self.refresh()
+        self._update_for_document()
+        if fit:
+            QTimer.singleShot(0, self.canvas.fit)
+
+    # -- dialogs for files ----------------------------------------------------
+    def new_file_dialog(self) -> FormDialog:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+        def accept(values: dict) -> Any:
+            title = values["title"] or "Family map"
+            path = values["path"] or str(Path(docs) / f"{title}.genomap")
+            try:
+                return self.create_file(path, title, values["reference"])
+            except StoreError as exc:
+                raise CommandError(str(exc)) from exc
+            except OSError as exc:
+                raise CommandError(f"The file could not be created there ({exc.strerror or type(exc).__name__}).") from exc
+
+        dlg = FormDialog("New family map", family_dialogs.new_map_specs(with_path=True), accept, self,
+                         intro="A family map is kept in one file. Every change you make is saved "
+                               "to it straight away.", ok_text="Create")
+        path_field: QLineEdit = dlg.form.widget("path")  # type: ignore[assignment]
+        title_field: QLineEdit = dlg.form.widget("title")  # type: ignore[assignment]
+        touched = {"path": False}
+        path_field.textEdited.connect(lambda _t: touched.update(path=True))
+
+        def follow_title(text: str) -> None:
+            if not touched["path"]:
+                name = "".join(ch for ch in text if ch not in '\\/:*?"<>|').strip() or "Family map"
+                path_field.setText(str(Path(docs) / f"{name}.genomap"))
+
+        title_field.textChanged.connect(follow_title)
+        follow_title("")
+        browse = QPushButton("Choose where to save…")
+
+        def choose() -> None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "New family map", path_field.text(), FILE_FILTER)
+            if chosen:
+                touched["path"] = True
+                path_field.setText(chosen)
+
+        browse.clicked.connect(choose)
+        dlg._extra_layout.addWidget(browse, 0, Qt.AlignmentFlag.AlignRight)
+        self.open_dialog(dlg)
+        title_field.setFocus()
+        return dlg
+
+    def add_case_dialog(self) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+
+        def accept(values: dict) -> Any:
+            title = values["title"] or "Family map"
+            case_id = self.run(command(f"New family map {title}", edits.add_case, title, values["reference"]))
+            self._fill_cases(data.list_cases(self.document), case_id)
+            self.set_case(case_id, fit=True)
+            return case_id
+
+        dlg = FormDialog("Add family map", family_dialogs.new_map_specs(with_path=False), accept, self,
+                         intro="Keep another family map in this file. People can be linked into both.",
+                         ok_text="Add family map")
+        self.open_dialog(dlg)
+        return dlg
+
+    def open_file_dialog(self) -> None:
+        start = str(Path(self._recent()[0]).parent) if self._recent() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open family map", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def save_copy_dialog(self) -> None:
+        if not self._need_document():
+            return
+        suggested = str(Path(self.document.path).with_name(Path(self.document.path).stem + " (copy).genomap")) \
+            if self.document.path else ""
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggested, FILE_FILTER)
+        if path:
+            self.save_copy(path)
+
+    def save_copy(self, path: str | Path) -> Optional[Path]:
+        from genomap.store.files import save_copy
+
+        try:
+            written = save_copy(self.document, path)
+        except Exception as exc:  # noqa: BLE001
+            self._report(exc, "The copy could not be saved.")
+            return None
+        self.statusBar().showMessage(f"Copy saved as {Path(written).name}", 5000)
+        return Path(written)
+
+    # -- recent files ---------------------------------------------------------------
+    def _recent(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [p for p in self._recent() if p != path]
+        recent.insert(0, path)
+        self.settings.setValue("files/recent", recent[:MAX_RECENT])
+        self.settings.setValue("files/last", path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self._recent() if Path(p).exists()]
+        for path in recent:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    # ================================================================ refresh
+    def _document_changed(self, change_set) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the family map and update the docks; the genogram is redrawn from it."""
+        if self.document is None or self.case_id is None:
+            return
+        try:
+            self.snapshot = self.document.snapshot(self.case_id)
+        except Exception as exc:  # noqa: BLE001
+            self._report(exc, "The family map could not be read.")
+            return
+        self.people.set_snapshot(self.snapshot)
+        self.households.set_snapshot(self.snapshot, data.unoccupied_households(self.document))
+        self.agencies.set_snapshot(self.snapshot)
+        self.chronology.set_snapshot(self.snapshot)
+        self.details.refresh_after_change()
+        self._update_status()
+        self._update_title()
+        self.scheduler.request(self.snapshot)
+        self.refreshed.emit()
+
+    def _drawing_ready(self, drawing, snapshot) -> None:
+        self.drawing = drawing
+        if self._drawing_problem:
+            self._drawing_problem = ""
+            self.banner.hide()
+        self._syncing = True
+        try:
+            self.canvas.set_drawing(drawing, snapshot)
+            self.canvas.select_refs(self._selection)
+        finally:
+            self._syncing = False
+
+    def _drawing_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, GraphvizMissing):
+            message = str(exc)
+        elif isinstance(exc, ImportError):
+            message = "The genogram cannot be drawn in this version of GenoMap. Everything else works."
+        else:
+            log.error("drawing failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+            message = ("The genogram could not be drawn just now. Your family map is safe and saved; "
+                       "you can keep editing it in the panels.")
+        if message != self._drawing_problem:
+            self._drawing_problem = message
+            self.banner.setText(message)
+            self.banner.show()
+
+    def _update_status(self) -> None:
+        if self.document is None:
+            self.file_label.setText("")
+            self.count_label.setText("")
+            self.saved_label.setText("")
+            return
+        n = len(self.snapshot.people) if self.snapshot is not None else 0
+        self.file_label.setText(Path(self.document.path).name if self.document.path else "Unsaved")
+        self.count_label.setText(f"{n} {'person' if n == 1 else 'people'}")
+        self.saved_label.setText("All changes saved")
+
+    def _update_title(self) -> None:
+        if self.document is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        parts = []
+        title = self.case_combo.currentText()
+        if self.snapshot is not None and self.snapshot.title:
+            title = self.snapshot.title
+        if title:
+            parts.append(title)
+        if self.document.path is not None:
+            parts.append(Path(self.document.path).name)
+        parts.append(APP_NAME)
+        self.setWindowTitle(" — ".join(parts))
+
+    def _update_for_document(self) -> None:
+        has_doc = self.document is not None
+        self.central.setCurrentIndex(1 if has_doc else 0)
+        for dock in self.docks:
+            dock.setEnabled(has_doc)
+        needs_doc = ["add_case", "save_copy", "close", "delete", "edit", "find", "zoom_in", "zoom_out", "fit",
+                     "add_person", "add_partner", "add_child", "add_parents", "add_sibling", "link_person",
+                     "add_tie", "add_household", "move_household", "mark_deceased", "add_involvement",
+                     "add_event"]
+        for name in needs_doc:
+            self.actions_by_name[name].setEnabled(has_doc)
+        self.case_combo.setEnabled(has_doc)
+        self.find_field.setEnabled(has_doc)
+        if not has_doc:
+            self.people.set_snapshot(None)
+            self.households.set_snapshot(None)
+            self.agencies.set_snapshot(None)
+            self.chronology.set_snapshot(None)
+            self.details.set_document(None, None, self.person_name)
+            self.case_combo.clear()
+            self.welcome.set_recent([p for p in self._recent() if Path(p).exists()], self.open_path)
+        self._update_undo_actions()
+        self._update_status()
+        self._update_title()
+
+    def _update_undo_actions(self) -> None:
+        a = self.actions_by_name
+        stack = self.undo.stack if self.undo is not None else None
+        can_undo = bool(stack and stack.canUndo())
+        can_redo = bool(stack and stack.canRedo())
+        a["undo"].setEnabled(can_undo)
+        a["redo"].setEnabled(can_redo)
+        a["undo"].setText(f"&Undo {stack.undoText()}" if can_undo else "&Undo")
+        a["redo"].setText(f"&Redo {stack.redoText()}" if can_redo else "&Redo")
+
+    # ================================================================ selection
+    def selected_refs(self) -> list[Ref]:
+        return list(self._selection)
+
+    def current_person(self) -> Optional[int]:
+        for kind, row_id in self._selection:
+            if kind == "person":
+                return row_id
+        return None
+
+    def person_name(self, pid: Optional[int]) -> str:
+        if pid is None:
+            return ""
+        if self.snapshot is not None:
+            try:
+                return self.snapshot.person(pid).name
+            except KeyError:
+                pass
+        values = data.row_values(self.document, "person", pid) if self.document else None
+        if values:
+            name = " ".join(p for p in (values["given_names"], values["family_name"]) if p)
+            return name or values["known_as"] or "(unnamed)"
+        return "(unknown)"
+
+    def select(self, refs: list[Ref], focus_field: Optional[str] = None) -> None:
+        """Select records everywhere (genogram, People list, Details) and optionally focus a field."""
+        self._select([tuple(r) for r in refs], source="window", center=True)
+        if focus_field:
+            self.details_dock.show()
+            self.details_dock.raise_()
+            self.details.focus_field(focus_field)
+
+    def _select(self, refs: list, source: str, center: bool = False) -> None:
+        if self._syncing:
+            return
+        refs = [tuple(r) for r in refs]
+        self._syncing = True
+        try:
+            self._selection = refs
+            if source != "canvas":
+                self.canvas.select_refs(refs)
+                if center and len(refs) == 1 and refs[0][0] == "person":
+                    self.canvas.ensure_ref_visible(refs[0])
+            if source != "people":
+                self.people.set_selected(refs)
+        finally:
+            self._syncing = False
+        self.details.show_ref(refs[0] if refs else None)
+
+    def _record_chosen(self, ref) -> None:
+        if ref is None:
+            return
+        ref = tuple(ref)
+        if ref[0] == "household":
+            self._syncing = True
+            try:
+                self.canvas.select_refs([ref])
+            finally:
+                self._syncing = False
+        self._selection = [ref]
+        self.people.set_selected([])
+        self.details.show_ref(ref)
+
+    def _edit_ref(self, ref) -> None:
+        if ref is None:
+            return
+        self.select([tuple(ref)], focus_field="given_names" if ref[0] == "person" else None)
+
+    def edit_selection(self) -> None:
+        if self._selection:
+            self._edit_ref(self._selection[0])
+
+    # -- find -------------------------------------------------------------------------
+    def focus_find(self) -> None:
+        self.find_field.setFocus()
+        self.find_field.selectAll()
+
+    def _find_changed(self, _text: str) -> None:
+        self._find_hits = []
+        self._find_index = 0
+
+    def find_next(self) -> Optional[Ref]:
+        text = self.find_field.text().strip()
+        if not text:
+            return None
+        if not self._find_hits:
+            self._find_hits = self.canvas.find(text, reveal=False)
+            if not self._find_hits and self.snapshot is not None:  # not drawn (yet): search the list
+                needle = text.casefold()
+                self._find_hits = [("person", p.id) for p in self.snapshot.people if needle in p.name.casefold()]
+            self._find_index = 0
+        if not self._find_hits:
+            self.statusBar().showMessage(f"Nobody called “{text}” in this family map", 4000)
+            return None
+        ref = self._find_hits[self._find_index % len(self._find_hits)]
+        self._find_index += 1
+        self.canvas.center_on_ref(ref)
+        self.select([ref])
+        return ref
+
+    # ================================================================ running commands
+    def run(self, cmd: Command) -> Any:
+        """Run a command through the undo stack (raises what the edit raised; nothing written then)."""
+        if self.undo is None:
+            raise CommandError("Open or create a family map first")
+        result = self.undo.run(cmd)
+        log.info("edit done: %s", cmd.description.split(" ")[0])
+        return result
+
+    def try_run(self, cmd: Command) -> tuple[bool, Any]:
+        """Run a command from a menu action: a refusal is explained calmly instead of raised."""
+        try:
+            return True, self.run(cmd)
+        except (ValidationError, PartialDateError, CommandError) as exc:
+            self.show_message("That change was not made", _refusal_text(exc))
+            return False, None
+
+    def undo_step(self) -> None:
+        if self.undo is not None and self.undo.undo():
+            self.statusBar().showMessage(f"Undone", 2000)
+
+    def redo_step(self) -> None:
+        if self.undo is not None and self.undo.redo():
+            self.statusBar().showMessage(f"Redone", 2000)
+
+    def _need_document(self) -> bool:
+        if self.document is None or self.case_id is None:
+            self.show_message("No family map open", "Open or create a family map first.")
+            return False
+        return True
+
+    def _need_person(self, what: str) -> Optional[int]:
+        if not self._need_document():
+            return None
+        pid = self.current_person()
+        if pid is None:
+            self.show_message(what, "Select a person on the genogram or in the People list first.")
+        return pid
+
+    def _new_person_selected(self, pid: Optional[int], field: str = "given_names") -> None:
+        if pid is not None:
+            self.select([("person", pid)], focus_field=field)
+            self.statusBar().showMessage("Added — type the name and press Enter", 4000)
+
+    # ================================================================ family actions
+    def add_person(self, scene_pos: Optional[QPointF] = None) -> Optional[int]:
+        if not self._need_document():
+            return None
+        ok, pid = self.try_run(command("Add person", edits.add_person, self.case_id))
+        self._new_person_selected(pid if ok else None)
+        return pid
+
+    def partners_of(self, pid: int) -> list[tuple[int, Any]]:
+        """(partner id, partnership) for each recorded partner, earliest partnership first."""
+        if self.snapshot is None:
+            return []
+        out = []
+        for r in self.snapshot.partnerships:
+            if pid in (r.a, r.b):
+                out.append((r.b if r.a == pid else r.a, r))
+        return sorted(out, key=lambda pr: (pr[1].start.sort_key() if pr[1].start else "", pr[1].id))
+
+    def add_partner(self, pid: Optional[int] = None) -> Optional[int]:
+        pid = pid if pid is not None else self._need_person("Add partner")
+        if pid is None:
+            return None
+        ok, result = self.try_run(command("Add partner", edits.add_partner, self.case_id, pid))
+        partner = result[0] if ok else None
+        self._new_person_selected(partner)
+        return partner
+
+    def add_child(self, pid: Optional[int] = None, other: Optional[int] = None, ask: bool = True) -> Optional[int]:
+        """Add a child of ``pid`` with ``other`` (a partner) or as a single parent (``other=SINGLE_PARENT``)."""
+        pid = pid if pid is not None else self._need_person("Add child")
+        if pid is None:
+            return None
+        if other is None:
+            partners = self.partners_of(pid)
+            if len(partners) == 1:
+                other = partners[0][0]
+            elif not partners:
+                other = family_dialogs.SINGLE_PARENT
+            elif ask:
+                choices = [(f"with {self.person_name(p)}", p) for p, _r in reversed(partners)]
+                dlg = family_dialogs.other_parent_dialog(
+                    self, self.person_name(pid), choices,
+                    lambda v: self._add_child_now(pid, v["other"]))
+                self.open_dialog(dlg)
+                return None
+        return self._add_child_now(pid, other)
+
+    def _add_child_now(self, pid: int, other: Optional[int]) -> Optional[int]:
+        parents = [pid] if other in (None, family_dialogs.SINGLE_PARENT) else [pid, other]
+        ok, child = self.try_run(command("Add child", edits.add_child, self.case_id, parents))
+        self._new_person_selected(child if ok else None)
+        return child
+
+    def add_parents(self, pid: Optional[int] = None) -> Optional[tuple[int, int]]:
+        pid = pid if pid is not None else self._need_person("Add parents")
+        if pid is None:
+            return None
+        ok, result = self.try_run(command("Add parents", edits.add_parents, self.case_id, pid))
+        if not ok:
+            return None
+        mother, father, _p = result
+        self._new_person_selected(father)
+        return mother, father
+
+    def add_sibling(self, pid: Optional[int] = None) -> Optional[int]:
+        pid = pid if pid is not None else self._need_person("Add sibling")
+        if pid is None:
+            return None
+        ok, sib = self.try_run(command("Add sibling", edits.add_sibling, self.case_id, pid))
+        self._new_person_selected(sib if ok else None)
+        return sib
+
+    def mark_deceased(self, pid: Optional[int] = None) -> None:
+        pid = pid if pid is not None else self._need_person("Mark deceased")
+        if pid is None:
+            return
+        ok, _ = self.try_run(command("Mark deceased", edits.mark_deceased, pid))
+        if ok:
+            self.select([("person", pid)], focus_field="death")
+
+    def _people_choices(self, exclude: Optional[int] = None) -> list[tuple[str, int]]:
+        if self.snapshot is None:
+            return []
+        people = sorted((p for p in self.snapshot.people if p.id != exclude), key=lambda p: p.name.lower())
+        return [(p.name + (f"  ({p.birth})" if p.birth else ""), p.id) for p in people]
+
+    def _household_choices(self) -> list[tuple[str, int]]:
+        out = {}
+        if self.snapshot is not None:
+            for h in self.snapshot.households:
+                out[h.id] = h.label or "Household"
+        for hid, label in data.unoccupied_households(self.document) if self.document else []:
+            out.setdefault(hid, label or "Household")
+        return sorted(((label, hid) for hid, label in out.items()), key=lambda c: c[0].lower())
+
+    def add_tie_dialog(self, pid: Optional[int] = None) -> Optional[FormDialog]:
+        pid = pid if pid is not None else self._need_person("Add tie")
+        if pid is None:
+            return None
+
+        def accept(v: dict) -> Any:
+            fields = {k: v[k] for k in ("status", "start", "end", "source", "notes")}
+            return self.run(command("Add tie", edits.add_tie, pid, v["target"], v["kind"], **fields))
+
+        dlg = family_dialogs.tie_dialog(self, self.person_name(pid), self._people_choices(exclude=pid), accept)
+        self.open_dialog(dlg)
+        return dlg
+
+    def add_household_dialog(self) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+
+        def accept(v: dict) -> Any:
+            hid = self.run(command("Add household", edits.add_household, v["label"] or "Household", v["type"],
+                                   v["address"], members=v["members"], start=v["start"]))
+            self.statusBar().showMessage("Household added", 3000)
+            return hid
+
+        selected = [r[1] for r in self._selection if r[0] == "person"]
+        dlg = family_dialogs.household_dialog(self, self._people_choices(), accept, checked=selected)
+        self.open_dialog(dlg)
+        dlg.form.focus("label")
+        return dlg
+
+    def move_household_dialog(self, pid: Optional[int] = None) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+        pid = pid if pid is not None else self.current_person()
+
+        def accept(v: dict) -> Any:
+            person = pid if pid is not None else v.get("person")
+            if person is None:
+                raise CommandError("Choose who moves")
+            hid = v["household"]
+
+            def edit(session):
+                target = hid
+                if target in (None, family_dialogs.NEW_HOUSEHOLD):
+                    target = edits.add_household(session, v["new_label"] or "Household", v["new_type"])
+                return edits.set_household(session, person, target, start=v["start"], kind=v["kind"])
+
+            return self.run(command("Set household", edit))
+
+        dlg = family_dialogs.move_dialog(self, self._people_choices(), self._household_choices(), accept,
+                                         person=pid, person_name=self.person_name(pid) if pid else "")
+        self.open_dialog(dlg)
+        return dlg
+
+    def link_person_dialog(self) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+        people = [(f"{name}  ({born})" if born else name, pid)
+                  for pid, name, born in data.people_not_in_case(self.document, self.case_id)]
+        if not people:
+            self.show_message("Link existing person", "Everyone recorded in this file is already in this family map. "
+                              "Add another family map to the file to link people between maps.")
+            return None
+
+        def accept(v: dict) -> Any:
+            result = self.run(command("Link person", edits.link_person, self.case_id, v["person"], v["role"]))
+            QTimer.singleShot(0, lambda: self.select([("person", v["person"])]))
+            return result
+
+        dlg = family_dialogs.link_person_dialog(self, people, accept)
+        self.open_dialog(dlg)
+        return dlg
+
+    def add_involvement_dialog(self, target: Any = None) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+        targets = [(label, ("person", pid)) for label, pid in self._people_choices()]
+        targets += [(f"Household: {label}", ("household", hid)) for label, hid in self._household_choices()]
+        if target is None and self.current_person() is not None:
+            target = ("person", self.current_person())
+
+        def accept(v: dict) -> Any:
+            kind, row_id = v["target"] if v["target"] else (None, None)
+            if kind is None:
+                raise CommandError("Choose who the agency works with")
+            name = v["agency_name"] or v["agency_type"].label
+            fields = {k: v[k] for k in ("role", "worker_name", "worker_contact", "start", "end")}
+            where = {"person_id": row_id} if kind == "person" else {"household_id": row_id}
+            return self.run(command("Add involvement", edits.add_agency_involvement, name, v["agency_type"],
+                                    **where, **fields))
+
+        dlg = family_dialogs.involvement_dialog(self, [n for _i, n, _t in data.agencies(self.document)],
+                                                targets, accept, target)
+        self.open_dialog(dlg)
+        return dlg
+
+    def add_event_dialog(self) -> Optional[FormDialog]:
+        if not self._need_document():
+            return None
+
+        def accept(v: dict) -> Any:
+            fields = {k: v[k] for k in ("description", "status", "source")}
+            return self.run(command("Add event", edits.add_event, self.case_id, v["title"] or v["kind"].label,
+                                    v["date"], v["kind"], person_ids=v["people"], **fields))
+
+        selected = [r[1] for r in self._selection if r[0] == "person"]
+        dlg = family_dialogs.event_dialog(self, self._people_choices(), accept, checked=selected)
+        self.open_dialog(dlg)
+        return dlg
+
+    def delete_selection(self) -> bool:
+        if not self._need_document() or not self._selection:
+            return False
+        refs = [r for r in self._selection if r[0] in edits.TABLES]
+        case_id = self.case_id
+        names = [self.person_name(r[1]) for r in refs if r[0] == "person"]
+        keep_elsewhere = {r[1] for r in refs if r[0] == "person" and data.case_count_of_person(self.document, r[1]) > 1}
+
+        def edit(session) -> None:
+            for kind, row_id in refs:
+                if kind == "person" and row_id in keep_elsewhere:
+                    edits.remove_from_case(session, case_id, row_id)
+                else:
+                    edits.delete_row(session, kind, row_id)
+
+        what = names[0] if len(names) == 1 and len(refs) == 1 else f"{len(refs)} items"
+        ok, _ = self.try_run(command(f"Delete {what}", edit))
+        if ok:
+            self._select([], source="window")
+            self.statusBar().showMessage(f"Deleted {what} — Undo (Ctrl+Z) brings it back", 5000)
+        return ok
+
+    # ================================================================ context menu
+    def build_context_menu(self, ref: Optional[Ref], scene_pos: Optional[QPointF] = None) -> QMenu:
+        a = self.actions_by_name
+        menu = QMenu(self)
+        menu.setObjectName("contextMenu")
+        if ref is not None and ref[0] == "person":
+            pid = ref[1]
+            menu.addAction(icon("partner"), "Add partner", lambda: self.add_partner(pid))
+            child_menu = menu.addMenu(icon("child"), "Add child")
+            for partner, _r in reversed(self.partners_of(pid)):
+                child_menu.addAction(f"with {self.person_name(partner)}",
+                                     lambda p=partner: self.add_child(pid, p))
+            child_menu.addAction("as a single parent", lambda: self.add_child(pid, family_dialogs.SINGLE_PARENT))
+            menu.addAction(icon("parents"), "Add parents", lambda: self.add_parents(pid))
+            menu.addAction(icon("sibling"), "Add sibling", lambda: self.add_sibling(pid))
+            menu.addSeparator()
+            menu.addAction(icon("tie"), "Add tie to…", lambda: self.add_tie_dialog(pid))
+            menu.addAction(icon("move"), "Set household…", lambda: self.move_household_dialog(pid))
+            menu.addAction(icon("agency"), "Add agency involvement…",
+                           lambda: self.add_involvement_dialog(("person", pid)))
+            menu.addAction(icon("deceased"), "Mark deceased", lambda: self.mark_deceased(pid))
+            menu.addSeparator()
+            menu.addAction("Edit", lambda: self._edit_ref(ref)).setShortcut(QKeySequence("F2"))
+            menu.addAction(icon("delete"), "Delete", self.delete_selection).setShortcut(QKeySequence.StandardKey.Delete)
+        elif ref is not None:
+            menu.addAction("Edit", lambda: self.select([ref], focus_field=None))
+            menu.addAction(icon("delete"), "Delete", self.delete_selection)
+        else:
+            menu.addAction(a["add_person"])
+            menu.addAction(a["add_household"])
+            menu.addAction(a["add_event"])
+            menu.addSeparator()
+            menu.addAction(a["fit"])
+        return menu
+
+    def show_context_menu(self, ref, global_pos: QPoint, scene_pos: Optional[QPointF] = None) -> QMenu:
+        if self.document is None:
+            return QMenu(self)
+        if ref is not None:
+            ref = tuple(ref)
+            if ref not in self._selection:
+                self._select([ref], source="window")
+        if self.context_menu is not None:
+            self.context_menu.close()
+            self.context_menu.deleteLater()
+        self.context_menu = self.build_context_menu(ref, scene_pos)
+        self.context_menu.popup(global_pos)
+        return self.context_menu
+
+    # ================================================================ messages and dialogs
+    def open_dialog(self, dlg: QDialog) -> QDialog:
+        """Show a dialog without blocking (window-modal where the platform supports it)."""
+        if self.dialog is not None and self.dialog is not dlg and self.dialog.isVisible():
+            self.dialog.reject()
+        self.dialog = dlg
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        dlg.open()
+        return dlg
+
+    def show_message(self, title: str, message: str) -> CalmErrorDialog:
+        dlg = CalmErrorDialog(title, message, parent=self)
+        return self.open_dialog(dlg)  # type: ignore[return-value]
+
+    def _report(self, exc: BaseException, headline: str) -> None:
+        if is_user_facing(exc):
+            self.show_message("GenoMap", f"{headline} {exc}")
+        else:
+            log.error("%s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+            from genomap.ui.crash import describe_for_user
+
+            message, detail = describe_for_user(exc)
+            dlg = CalmErrorDialog("GenoMap", f"{headline} {message}", detail, self)
+            self.open_dialog(dlg)
+
+    # ================================================================ view and state
+    def _set_layer(self, layer: str, visible: bool) -> None:
+        self.canvas.set_layer_visible(layer, visible)
+        self.settings.setValue(f"view/{layer}", visible)
+
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        # Every change is already in the file: nothing to ask, just tidy up.
+        self.save_window_state()
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.close_document()
+        event.accept()
+
+
+def _refusal_text(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f.message for f in exc.findings if f.is_error) or str(exc)
+    return str(exc)
