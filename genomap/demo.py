@@ -95,7 +95,7 @@ def build_demo(document, data: dict[str, Any] | None = None) -> list[int]:
 def _write(session: Session, data: dict[str, Any]) -> list[int]:
     ids: dict[str, dict[str, int]] = {}
     for section, model in (("people", Person), ("households", Household), ("agencies", Agency)):
-        rows = {key: model(**_columns(model, fields)) for key, fields in data.get(section, {}).items()}
+        rows = {key: model(**typed_fields(model, fields)) for key, fields in data.get(section, {}).items()}
         session.add_all(rows.values())
         session.flush()
         ids[section] = {key: row.id for key, row in rows.items()}
@@ -106,7 +106,7 @@ def _write(session: Session, data: dict[str, Any]) -> list[int]:
             for file_key, (column, kind) in refs.items():
                 if file_key in fields:
                     fields[column] = _ref(ids, kind, fields.pop(file_key), section)
-            session.add(model(**_columns(model, fields)))
+            session.add(model(**typed_fields(model, fields)))
     session.flush()
 
     case_ids = []
@@ -114,7 +114,7 @@ def _write(session: Session, data: dict[str, Any]) -> list[int]:
         spec = dict(spec)
         members = spec.pop("members", [])
         events = spec.pop("events", [])
-        case = Case(**_columns(Case, spec))
+        case = Case(**typed_fields(Case, spec))
         session.add(case)
         session.flush()
         case_ids.append(case.id)
@@ -131,7 +131,7 @@ def _write(session: Session, data: dict[str, Any]) -> list[int]:
             fields = dict(record)
             people = fields.pop("people", [])
             households = fields.pop("households", [])
-            event = Event(case_id=case.id, **_columns(Event, fields))
+            event = Event(case_id=case.id, **typed_fields(Event, fields))
             session.add(event)
             session.flush()
             for key in people:
@@ -153,7 +153,7 @@ def _ref(ids: dict[str, dict[str, int]], kind: str, key: str, where: str) -> int
         raise DemoDataError(f"{where}: unknown {kind} key {key!r}") from None
 
 
-def _columns(model: type, fields: dict[str, Any]) -> dict[str, Any]:
+def typed_fields(model: type, fields: dict[str, Any]) -> dict[str, Any]:
     """Check field names against the table and turn text into dates and enums."""
     known = model.model_fields
     out = {}
