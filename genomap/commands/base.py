@@ -60,7 +60,7 @@ class Command:
         return f"<Command {self.description!r} ({state})>"
 
 
-def command(description: str, fn: Callable[..., Any], *args, **kwargs) -> Command:
+def command(description: str, fn: Callable[..., Any], /, *args, **kwargs) -> Command:
     """Build a :class:`Command` running ``fn(session, *args, **kwargs)``."""
     def run(session):
         return fn(session, *args, **kwargs)

@@ -92,6 +92,7 @@ class FieldForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._loaded: dict[str, Any] = {}
+        self._parse_errors: set[str] = set()
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -223,6 +224,7 @@ class FieldForm(QWidget):
                 out[name] = w.text().strip()
         if errors:
             self.show_errors(errors)
+            self._parse_errors.update(errors)
             raise FormErrors(errors)
         return out
 
@@ -245,10 +247,13 @@ class FieldForm(QWidget):
             w.date_value()
         except PartialDateError as exc:
             self.show_errors({name: str(exc)}, clear=False)
+            self._parse_errors.add(name)
         else:
-            self._clear_error(name)
+            if name in self._parse_errors:  # keep a rule's message: only the parse problem is fixed
+                self._clear_error(name)
 
     def _clear_error(self, name: str) -> None:
+        self._parse_errors.discard(name)
         label = self.error_labels.get(name)
         if label is not None:
             label.hide()
