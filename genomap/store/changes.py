@@ -95,7 +95,8 @@ class ChangeRecorder:
         event.remove(self.session, "after_flush", self._after_flush)
 
     def _before_flush(self, session, flush_context, instances) -> None:
-        _cascade_deletes(session)
+        for obj in _cascade_dependents(session):
+            self._pending.append(("deleted", obj, _row_values(obj)))
         for obj in session.new:
             self._pending.append(("new", obj, None))
         for obj in session.dirty:
@@ -132,17 +133,19 @@ class ChangeRecorder:
         return ChangeSet(description, tuple(self._changes[i] for i in self._order))
 
 
-def _cascade_deletes(session: Session) -> None:
-    """Delete through the ORM the rows the database would remove by ON DELETE CASCADE.
+def _cascade_dependents(session: Session) -> list[object]:
+    """Rows the database will remove by ON DELETE CASCADE when this flush runs.
 
-    Without this, deleting a person would let SQLite silently drop their
-    partnerships, parent links, residences... and the change set (hence undo)
-    would not know about them.  Commands may still delete dependents
-    explicitly; rows already marked deleted are skipped.
+    Without recording them, deleting a person would let SQLite silently drop
+    their partnerships, parent links, residences... and the change set (hence
+    undo) would not know about them.  They are only *recorded* here; the
+    database deletes them.  Rows the caller deleted explicitly are skipped.
     """
     queue = list(session.deleted)
     if not queue:
-        return
+        return []
+    found: list[object] = []
+    seen: set[tuple] = set()
     with session.no_autoflush:
         while queue:
             obj = queue.pop()
@@ -151,9 +154,13 @@ def _cascade_deletes(session: Session) -> None:
                 if value is None:
                     continue
                 for dep in session.scalars(sa.select(mapper.class_).where(column == value)):
-                    if dep not in session.deleted:
-                        session.delete(dep)
-                        queue.append(dep)
+                    ident = (mapper.local_table.name, _key(dep))
+                    if dep in session.deleted or ident in seen:
+                        continue
+                    seen.add(ident)
+                    found.append(dep)
+                    queue.append(dep)
+    return found
 
 
 _CASCADES: dict[object, list] = {}
