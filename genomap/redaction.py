@@ -235,15 +235,32 @@ def _initials(p: PersonView) -> str:
     return ".".join(letters) + "." if letters else "?"
 
 
+_NOT_NAMES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "the", "and", "of", "not", "known", "unknown", "name", "baby",
+    "father", "mother", "dad", "mum", "mom", "parent", "child", "son", "daughter", "brother", "sister",
+    "partner", "pregnancy", "due", "unborn", "unnamed", "jr", "sr",
+}
+
+
 def _name_parts(p: PersonView) -> list[str]:
-    """Every way this person's name might be written: full forms first, then the words."""
+    """Every way this person's name might be written: full forms first, then the name words.
+
+    Single words are kept only when they look like names (capitalised, or in a
+    script without case) and are not placeholders such as "(name not known)".
+    """
     whole = [f"{p.given_names} {p.family_name}", p.given_names, p.family_name, p.known_as,
              f"{p.known_as} {p.family_name}"]
     whole += [a for a in re.split(r"[;,]", p.aliases)]
+    whole = [" ".join(w.split()) for w in whole]
     words = []
     for w in whole:
-        words += re.split(r"[\s\-]+", w)
-    return [s.strip() for s in whole + words if s and len(s.strip()) >= 2]
+        for word in re.findall(r"[^\W\d_][\w'’.-]*", w):
+            word = re.sub(r"(['’]s|[.'’-])+$", "", word)
+            first = word[:1]
+            if len(word) >= 2 and (first.isupper() or not first.islower()) and word.casefold() not in _NOT_NAMES:
+                words.append(word)
+                words += [x for x in re.split(r"-", word) if len(x) >= 2 and x != word]
+    return [t for t in dict.fromkeys(whole + words) if len(t) >= 2]
 
 
 def _address_parts(address: str) -> list[str]:

@@ -177,3 +177,101 @@ def test_fictional_family_is_consistent():
     assert all(l.parent in ids and l.child in ids for l in snap.parent_links)
     assert all(r.a in ids and r.b in ids for r in snap.partnerships)
     assert sum(p.is_subject for p in snap.people) == 1
+
+
+# -- shared helpers for the PDF tests ------------------------------------------------------
+
+def draw(snap: FamilySnapshot, as_at: date = AS_AT, options=None) -> Drawing:
+    """The real drawing pipeline when it is installed, else the stand-in above."""
+    try:
+        from genomap.pipeline import draw_family
+    except ImportError:
+        return simple_drawing(snap, as_at)
+    return draw_family(snap, as_at=as_at, options=options)
+
+
+def norm(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def squash(text: str) -> str:
+    return "".join(norm(text).split())
+
+
+def pdftotext_pages(path) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    pages = out.stdout.decode("utf-8").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def pypdf_pages(path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() or "" for p in PdfReader(str(path)).pages]
+
+
+def all_pdf_surfaces(path) -> dict[str, str]:
+    """Every place text can hide in a PDF, as searchable strings (text, metadata, streams...)."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject, StreamObject
+
+    reader = PdfReader(str(path))
+    out = {
+        "pypdf": "\n".join(pypdf_pages(path)),
+        "pdftotext": "\n".join(pdftotext_pages(path)),
+        "info": " ".join(f"{k}={v}" for k, v in (reader.metadata or {}).items()),
+    }
+    root = reader.trailer["/Root"]
+    out["xmp"] = ""
+    if "/Metadata" in root:
+        out["xmp"] = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+    annots = []
+    for page in reader.pages:
+        for a in page.get("/Annots", []) or []:
+            annots.append(str(a.get_object()))
+    out["annotations"] = "\n".join(annots)
+    out["outlines"] = str(reader.outline)
+    out["attachments"] = " ".join(f"{k}:{v!r}" for k, v in reader.attachments.items())
+    out["names"] = str(root.get("/Names", ""))
+    streams = []
+    size = int(reader.trailer["/Size"])
+    for num in range(1, size):
+        try:
+            obj = reader.get_object(num)
+        except Exception:  # noqa: BLE001 - free or unusual entries
+            continue
+        if isinstance(obj, StreamObject):
+            try:
+                data = obj.get_data()
+            except Exception:  # noqa: BLE001
+                data = obj._data
+            streams.append(data)
+    raw = b"\n".join(streams) + Path(path).read_bytes()
+    out["raw"] = raw.decode("latin-1")
+    out["raw_utf8"] = raw.decode("utf-8", "replace")
+    out["raw_utf16"] = raw.decode("utf-16-be", "replace")
+    return out
+
+
+def found_in_pdf(path, needles, surfaces=None) -> dict[str, list[str]]:
+    """needle -> the surfaces it was found in (normalised, also with whitespace removed)."""
+    surfaces = surfaces or all_pdf_surfaces(path)
+    # extracted text is normalised; raw bytes are searched exactly (binary font data
+    # would match short needles by chance once case and spaces are ignored)
+    prepared = {k: (norm(v), squash(v)) for k, v in surfaces.items() if not k.startswith("raw")}
+    raw = {k: v for k, v in surfaces.items() if k.startswith("raw")}
+    hits = {}
+    for needle in needles:
+        n, sq = norm(needle), squash(needle)
+        where = [k for k, (a, b) in prepared.items() if n in a or sq in b]
+        where += [k for k, v in raw.items() if needle in v]
+        if where:
+            hits[needle] = where
+    return hits
+
+
+from pathlib import Path  # noqa: E402  (helpers above use it lazily)

@@ -44,6 +44,9 @@ LEGEND_CELL_W = 36.0  # LegendEntry samples live in a 36 x 18 pt cell
 LEGEND_CELL_H = 18.0
 LEGEND_ROW_H = 20.0
 LEGEND_COL_W = 168.0
+LEGEND_COL_W_MIN = 140.0
+LEGEND_COL_W_MAX = 240.0
+LEGEND_TEXT_PT = 7.5
 LEGEND_TITLE_H = 16.0
 LEGEND_PAD = 6.0
 
@@ -101,6 +104,22 @@ class LegendLayout:
     box: Rect
     cols: int
     rows: int
+    col_w: float = LEGEND_COL_W
+
+    @property
+    def label_w(self) -> float:
+        return self.col_w - LEGEND_CELL_W - 12
+
+
+def legend_column_width(labels: list[str], size: float = LEGEND_TEXT_PT) -> float:
+    """Wide enough for most labels on one line (long ones wrap to two), within sensible bounds."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if not labels:
+        return LEGEND_COL_W
+    widths = sorted(stringWidth(l, "Helvetica", size) for l in labels)
+    want = widths[int(0.85 * (len(widths) - 1))]  # the long tail wraps
+    return max(LEGEND_COL_W_MIN, min(LEGEND_COL_W_MAX, want + LEGEND_CELL_W + 14))
 
 
 @dataclass(frozen=True)
@@ -142,10 +161,12 @@ def typical_text_size(drawing: Drawing) -> float:
     return median(sizes) if sizes else 8.0
 
 
-def _legend_layout(n: int, region: Rect, side: str) -> Optional[tuple[LegendLayout, Rect]]:
+def _legend_layout(n: int, region: Rect, side: str, col_w: float = LEGEND_COL_W
+                   ) -> Optional[tuple[LegendLayout, Rect]]:
     """Legend box in ``region`` on the ``side`` ("right" or "bottom"); returns it and what's left."""
     if n == 0:
         return None
+    LEGEND_COL_W = col_w  # noqa: N806 - this layout's column width
     if side == "right":
         max_rows = max(1, int((region.h - LEGEND_TITLE_H - 2 * LEGEND_PAD) // LEGEND_ROW_H))
         cols = math.ceil(n / max_rows)
@@ -156,6 +177,7 @@ def _legend_layout(n: int, region: Rect, side: str) -> Optional[tuple[LegendLayo
             return None
         box = Rect(region.right - w, region.top - h, w, h)
         rest = Rect(region.x, region.y, region.w - w - GAP, region.h)
+        return LegendLayout(box, cols, rows, col_w), rest
     else:
         cols = max(1, int((region.w - 2 * LEGEND_PAD) // LEGEND_COL_W))
         cols = min(cols, n)
@@ -166,7 +188,7 @@ def _legend_layout(n: int, region: Rect, side: str) -> Optional[tuple[LegendLayo
             return None
         box = Rect(region.x, region.y, w, h)
         rest = Rect(region.x, region.y + h + GAP, region.w, region.h - h - GAP)
-    return LegendLayout(box, cols, rows), rest
+        return LegendLayout(box, cols, rows, col_w), rest
 
 
 def _fit(drawing: Drawing, area: Rect) -> float:
@@ -187,10 +209,11 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
     title = Rect(content.x, content.top - TITLE_H, content.w, TITLE_H)
     body = Rect(content.x, content.y, content.w, content.h - TITLE_H - GAP)
     n = len(drawing.legend) if legend_entries is None else legend_entries
+    col_w = legend_column_width([e.label for e in drawing.legend])
 
     best: Optional[tuple[float, Rect, Optional[LegendLayout]]] = None
     for side in ("right", "bottom"):
-        got = _legend_layout(n, body, side)
+        got = _legend_layout(n, body, side, col_w)
         if got is None and n:
             continue
         legend, area = got if got else (None, body)
@@ -198,8 +221,8 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
         if best is None or s > best[0] + 1e-9:
             best = (s, area, legend)
     if best is None:  # a huge legend: give it the bottom half regardless
-        legend = LegendLayout(Rect(body.x, body.y, body.w, body.h / 2), max(1, int(body.w // LEGEND_COL_W)),
-                              math.ceil(n / max(1, int(body.w // LEGEND_COL_W))))
+        cols = max(1, int(body.w // col_w))
+        legend = LegendLayout(Rect(body.x, body.y, body.w, body.h / 2), cols, math.ceil(n / cols), col_w)
         area = Rect(body.x, body.y + body.h / 2 + GAP, body.w, body.h / 2 - GAP)
         best = (_fit(drawing, area), area, legend)
     scale, area, legend = best
@@ -214,21 +237,21 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
     tile_scale = max(min_scale, min(1.0, TILE_TEXT_PT / text))
     tile_area = Rect(content.x, content.y, content.w, content.h - 16.0)  # room for the tile caption
     ov = TILE_OVERLAP / tile_scale  # overlap in drawing units
-    core_w = tile_area.w / tile_scale - ov
-    core_h = tile_area.h / tile_scale - ov
-    cols = max(1, math.ceil((drawing.width - ov) / core_w)) if drawing.width > tile_area.w / tile_scale else 1
-    rows = max(1, math.ceil((drawing.height - ov) / core_h)) if drawing.height > tile_area.h / tile_scale else 1
-    # spread the slack evenly so the last tile is not a sliver
-    step_x = (drawing.width - ov) / cols if cols > 1 else drawing.width
-    step_y = (drawing.height - ov) / rows if rows > 1 else drawing.height
+    tile_w, tile_h = tile_area.w / tile_scale, tile_area.h / tile_scale
+    # cores split the drawing evenly (no sliver at the end); each sheet shows its core
+    # plus half the overlap on every inner side, so a middle sheet needs core + ov <= sheet
+    cols = 1 if drawing.width <= tile_w else math.ceil(drawing.width / (tile_w - ov))
+    rows = 1 if drawing.height <= tile_h else math.ceil(drawing.height / (tile_h - ov))
+    step_x, step_y = drawing.width / cols, drawing.height / rows
     tiles = []
     for r in range(rows):
         for c in range(cols):
-            cx, cy = c * step_x, r * step_y
-            core = Box(cx, cy, step_x if cols > 1 else drawing.width, step_y if rows > 1 else drawing.height)
-            src = Box(cx - (ov / 2 if c else 0), cy - (ov / 2 if r else 0),
-                      core.w + (ov / 2 if c else 0) + (ov / 2 if c < cols - 1 else 0),
-                      core.h + (ov / 2 if r else 0) + (ov / 2 if r < rows - 1 else 0))
+            core = Box(c * step_x, r * step_y, step_x, step_y)
+            left = ov / 2 if c else 0.0
+            right = ov / 2 if c < cols - 1 else 0.0
+            up = ov / 2 if r else 0.0
+            down = ov / 2 if r < rows - 1 else 0.0
+            src = Box(core.x - left, core.y - up, core.w + left + right, core.h + up + down)
             tiles.append(Tile(r, c, rows, cols, src, core))
     return PagePlan(paper.upper(), landscape, page_w, page_h, header, footer, title, body, area, legend,
                     scale, tuple(tiles), tile_scale, tile_area, content=content)

@@ -420,6 +420,24 @@ class _Composer:
         c.drawText(tx)
         return w
 
+    def wrap(self, s: str, size: float, max_w: float, max_lines: int = 2) -> list[str]:
+        """Greedy word wrap; the last allowed line is shortened with an ellipsis if need be."""
+        words = s.split()
+        lines: list[str] = []
+        cur = ""
+        for w in words:
+            trial = f"{cur} {w}".strip()
+            if cur and self.fonts.width(trial, size) > max_w:
+                lines.append(cur)
+                cur = w
+            else:
+                cur = trial
+        if cur:
+            lines.append(cur)
+        if len(lines) > max_lines:
+            lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+        return [self.ellipsize(l, size, False, False, max_w) for l in lines]
+
     def ellipsize(self, s: str, size: float, bold: bool, italic: bool, max_w: float) -> str:
         if self.fonts.width(s, size, bold, italic) <= max_w:
             return s
@@ -522,14 +540,19 @@ class _Composer:
         self.text(c, b.x + pg.LEGEND_PAD, b.top - pg.LEGEND_PAD - 9, "Key", 9, bold=True)
         painter = PdfPainter(c, self.fonts, self.sink)
         top0 = b.top - pg.LEGEND_PAD - pg.LEGEND_TITLE_H
+        size = pg.LEGEND_TEXT_PT
         for i, entry in enumerate(self.d.legend):
             col, row = divmod(i, lay.rows)
-            x = b.x + pg.LEGEND_PAD + col * pg.LEGEND_COL_W
+            x = b.x + pg.LEGEND_PAD + col * lay.col_w
             top = top0 - row * pg.LEGEND_ROW_H
             cell_top = top - (pg.LEGEND_ROW_H - pg.LEGEND_CELL_H) / 2
             painter.draw(entry.sample, x, cell_top, 1.0)
-            self.text(c, x + pg.LEGEND_CELL_W + 6, cell_top - pg.LEGEND_CELL_H / 2 - 2.6, entry.label, 7.5,
-                      max_w=pg.LEGEND_COL_W - pg.LEGEND_CELL_W - 10)
+            lines = self.wrap(entry.label, size, lay.label_w, max_lines=2)
+            mid = cell_top - pg.LEGEND_CELL_H / 2
+            lead = size * 1.1
+            first = mid - 2.6 + (len(lines) - 1) * lead / 2
+            for k, line in enumerate(lines):
+                self.text(c, x + pg.LEGEND_CELL_W + 6, first - k * lead, line, size)
         c.restoreState()
 
     # -- the genogram on page 1 (fitted, or an overview with the tile grid)
