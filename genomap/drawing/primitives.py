@@ -27,6 +27,7 @@ class LineStyle(str, Enum):
     DASHED = "dashed"
     DOTTED = "dotted"
     DASH_DOT = "dash_dot"
+    DASH_DOT_DOT = "dash_dot_dot"
 
 
 # Dash patterns in points (on, off, ...), shared by all renderers.
@@ -35,6 +36,7 @@ DASH_PATTERNS: dict[LineStyle, tuple[float, ...]] = {
     LineStyle.DASHED: (6.0, 3.0),
     LineStyle.DOTTED: (1.2, 2.4),
     LineStyle.DASH_DOT: (6.0, 2.5, 1.2, 2.5),
+    LineStyle.DASH_DOT_DOT: (6.0, 2.0, 1.2, 2.0, 1.2, 2.0),
 }
 
 

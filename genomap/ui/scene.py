@@ -32,10 +32,13 @@ from PySide6.QtWidgets import (
     QGraphicsScene, QStyleOptionGraphicsItem,
 )
 
+from genomap.ui.canvas_compat import pin_none
 from genomap.drawing.primitives import (
     DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, Polygon, Polyline,
     Primitive, Rect, Stroke, Text,
 )
+
+pin_none()  # PySide6 6.12 on Python 3.11 under-counts None; see canvas_compat
 
 DATA_REF = 0  # item.data(DATA_REF) -> primitive.ref, e.g. ("person", 12)
 DATA_LAYER = 1  # item.data(DATA_LAYER) -> primitive.layer, e.g. "households"
@@ -217,7 +220,9 @@ def make_item(primitive: Primitive) -> QGraphicsItem:
     except KeyError:
         raise TypeError(f"no Qt item factory for {type(primitive).__name__}") from None
     item = factory(primitive)
-    item.setData(DATA_REF, primitive.ref)
+    # (PySide 6.12 mis-counts references to None stored in item data; unset reads as None anyway)
+    if primitive.ref is not None:
+        item.setData(DATA_REF, primitive.ref)
     item.setData(DATA_LAYER, primitive.layer)
     item.setZValue(LAYER_Z.get(primitive.layer, 0.0))
     return item
@@ -279,7 +284,7 @@ def paint_drawing(painter: QPainter, drawing: Drawing, items: Optional[list[QGra
         painter.save()
         painter.setPen(QPen())
         painter.setBrush(QBrush())
-        item.paint(painter, option, None)
+        item.paint(painter, option)
         painter.restore()
 
 

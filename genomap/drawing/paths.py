@@ -1,0 +1,188 @@
+"""Pure geometry for drawn lines: curves, parallel offsets and line patterns.
+
+Every pattern is precomputed into plain polylines/polygons so all renderers draw
+exactly the same thing.  Points are (x, y) tuples in points, y down.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+Pt = tuple[float, float]
+
+
+def quad_bezier(a: Pt, c: Pt, b: Pt, steps: int = 24) -> list[Pt]:
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        out.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    return out
+
+
+def length(pts: Sequence[Pt]) -> float:
+    return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
+
+
+def resample(pts: Sequence[Pt], step: float) -> list[tuple[Pt, Pt]]:
+    """Points every ``step`` along the path with unit tangents: [(point, tangent)]."""
+    total = length(pts)
+    if total == 0:
+        return [(pts[0], (1.0, 0.0))]
+    n = max(1, int(round(total / step)))
+    step = total / n
+    out: list[tuple[Pt, Pt]] = []
+    seg = 0
+    seg_start = 0.0
+    for i in range(n + 1):
+        d = i * step
+        while seg < len(pts) - 2 and seg_start + math.dist(pts[seg], pts[seg + 1]) < d:
+            seg_start += math.dist(pts[seg], pts[seg + 1])
+            seg += 1
+        p, q = pts[seg], pts[seg + 1]
+        L = math.dist(p, q) or 1e-9
+        t = min(1.0, max(0.0, (d - seg_start) / L))
+        tx, ty = (q[0] - p[0]) / L, (q[1] - p[1]) / L
+        out.append(((p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), (tx, ty)))
+    return out
+
+
+def point_at(pts: Sequence[Pt], frac: float) -> tuple[Pt, Pt]:
+    """Point and unit tangent at a fraction of the path's length."""
+    total = length(pts)
+    d = total * frac
+    acc = 0.0
+    for p, q in zip(pts, pts[1:]):
+        L = math.dist(p, q)
+        if acc + L >= d and L > 0:
+            t = (d - acc) / L
+            return (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), ((q[0] - p[0]) / L, (q[1] - p[1]) / L)
+        acc += L
+    p, q = pts[-2], pts[-1]
+    L = math.dist(p, q) or 1e-9
+    return q, ((q[0] - p[0]) / L, (q[1] - p[1]) / L)
+
+
+def sub_path(pts: Sequence[Pt], f0: float, f1: float) -> list[Pt]:
+    """The part of a path between two fractions of its length."""
+    total = length(pts)
+    d0, d1 = total * f0, total * f1
+    out: list[Pt] = []
+    acc = 0.0
+    for p, q in zip(pts, pts[1:]):
+        L = math.dist(p, q)
+        if L == 0:
+            continue
+        s, e = acc, acc + L
+        if e >= d0 and s <= d1:
+            t0 = max(0.0, (d0 - s) / L)
+            t1 = min(1.0, (d1 - s) / L)
+            a = (p[0] + (q[0] - p[0]) * t0, p[1] + (q[1] - p[1]) * t0)
+            b = (p[0] + (q[0] - p[0]) * t1, p[1] + (q[1] - p[1]) * t1)
+            if not out:
+                out.append(a)
+            out.append(b)
+        acc = e
+    return out or [pts[0], pts[-1]]
+
+
+def offset(pts: Sequence[Pt], d: float) -> list[Pt]:
+    """A parallel path at distance ``d`` (left of the direction of travel is negative)."""
+    out = []
+    n = len(pts)
+    for i, p in enumerate(pts):
+        a = pts[max(0, i - 1)]
+        b = pts[min(n - 1, i + 1)]
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        L = math.hypot(dx, dy) or 1e-9
+        nx, ny = -dy / L, dx / L
+        out.append((p[0] + nx * d, p[1] + ny * d))
+    return out
+
+
+def zigzag(pts: Sequence[Pt], amp: float = 3.5, wavelength: float = 8.0, lead: float = 6.0) -> list[Pt]:
+    """A zig-zag along the path, straight for ``lead`` points at both ends."""
+    total = length(pts)
+    if total < 2 * lead + wavelength:
+        return list(pts)
+    core = sub_path(pts, lead / total, 1 - lead / total)
+    samples = resample(core, wavelength / 2)
+    out = [pts[0]]
+    for i, ((x, y), (tx, ty)) in enumerate(samples):
+        s = 0 if i in (0, len(samples) - 1) else (amp if i % 2 else -amp)
+        out.append((x - ty * s, y + tx * s))
+    out.append(pts[-1])
+    return out
+
+
+def wave(pts: Sequence[Pt], amp: float = 3.0, wavelength: float = 12.0, lead: float = 6.0) -> list[Pt]:
+    total = length(pts)
+    if total < 2 * lead + wavelength:
+        return list(pts)
+    core = sub_path(pts, lead / total, 1 - lead / total)
+    core_len = length(core)
+    waves = max(1, round(core_len / wavelength))
+    samples = resample(core, core_len / (waves * 12))
+    out = [pts[0]]
+    n = len(samples) - 1
+    for i, ((x, y), (tx, ty)) in enumerate(samples):
+        s = amp * math.sin(2 * math.pi * waves * i / max(n, 1))
+        out.append((x - ty * s, y + tx * s))
+    out.append(pts[-1])
+    return out
+
+
+def arrowhead(tip: Pt, direction: Pt, size: float = 7.0, width: float = 4.0) -> tuple[Pt, Pt, Pt]:
+    tx, ty = direction
+    bx, by = tip[0] - tx * size, tip[1] - ty * size
+    return (tip, (bx - ty * width, by + tx * width), (bx + ty * width, by - tx * width))
+
+
+def perpendicular(p: Pt, direction: Pt, half: float) -> tuple[Pt, Pt]:
+    tx, ty = direction
+    return ((p[0] - ty * half, p[1] + tx * half), (p[0] + ty * half, p[1] - tx * half))
+
+
+def chevron(p: Pt, direction: Pt, size: float = 3.5) -> tuple[Pt, Pt, Pt]:
+    tx, ty = direction
+    back = (p[0] - tx * size, p[1] - ty * size)
+    return ((back[0] - ty * size, back[1] + tx * size), p, (back[0] + ty * size, back[1] - tx * size))
+
+
+def rounded_polygon(points: Sequence[Pt], radius: float, steps: int = 5) -> list[Pt]:
+    """Round every corner of a polygon (convex and concave) with quadratic fillets."""
+    n = len(points)
+    out: list[Pt] = []
+    for i in range(n):
+        p = points[i]
+        a = points[i - 1]
+        b = points[(i + 1) % n]
+        la, lb = math.dist(p, a), math.dist(p, b)
+        if la == 0 or lb == 0:
+            continue
+        r = min(radius, la / 2, lb / 2)
+        p1 = (p[0] + (a[0] - p[0]) * r / la, p[1] + (a[1] - p[1]) * r / la)
+        p2 = (p[0] + (b[0] - p[0]) * r / lb, p[1] + (b[1] - p[1]) * r / lb)
+        out.extend(quad_bezier(p1, p, p2, steps))
+    return out
+
+
+def simplify_orthogonal(points: list[Pt]) -> list[Pt]:
+    """Drop repeated and collinear vertices of an orthogonal polygon."""
+    pts: list[Pt] = []
+    for p in points:
+        if not pts or (abs(p[0] - pts[-1][0]) > 1e-6 or abs(p[1] - pts[-1][1]) > 1e-6):
+            pts.append(p)
+    if len(pts) > 1 and abs(pts[0][0] - pts[-1][0]) < 1e-6 and abs(pts[0][1] - pts[-1][1]) < 1e-6:
+        pts.pop()
+    changed = True
+    while changed and len(pts) > 4:
+        changed = False
+        for i in range(len(pts)):
+            a, p, b = pts[i - 1], pts[i], pts[(i + 1) % len(pts)]
+            if (abs(a[0] - p[0]) < 1e-6 and abs(p[0] - b[0]) < 1e-6) or (abs(a[1] - p[1]) < 1e-6 and abs(p[1] - b[1]) < 1e-6):
+                pts.pop(i)
+                changed = True
+                break
+    return pts

@@ -1,0 +1,255 @@
+"""Talking to Graphviz: the genogram as a DOT graph, running ``dot``, reading positions.
+
+The graph models genogram structure the way experienced genogram tools do:
+
+* one fixed-size box per person, as wide as the person's footprint (symbol or
+  wrapped label, whichever is wider) so dot's ``nodesep`` keeps labels apart;
+* one small invisible **union node** per couple, on the partners' rank, between
+  them: ``{rank=same; a; u; b}`` with heavy flat edges ``a -> u -> b`` emitted in
+  the chain's left-to-right order (first partner on the left), so partners are
+  adjacent and their line is short;
+* children hang from their union node (or from their single parent) with edges
+  emitted in birth order on an ``ordering=out`` node, so siblings read left to
+  right oldest first;
+* secondary parent links (step, foster, adoptive beside biological...) only
+  constrain ranks (weight 0), they do not pull positions;
+* nodes are emitted in a deterministic traversal (founders by birth date/id, then
+  descendants), which seeds dot's crossing minimisation identically for the same
+  structure, so unrelated edits do not reshuffle the picture.
+
+Households are *not* clusters here: measured on generated families, clusters made
+dot slower and lengthened partnership lines, and still had to be repaired; the
+layout post-process groups household members instead (see :mod:`.engine`).
+
+dot is used for ranks, order and x only; y comes from the rank, flipped from
+Graphviz's y-up in exactly one place (:func:`parse_positions`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import Optional
+
+from genomap.errors import GraphvizMissing, UserFacingError
+from genomap.layout.family import FamilyStructure, birth_key
+
+DOT_TIMEOUT = 60.0  # seconds; a 1,600-person family takes about one
+
+
+class GraphvizFailed(UserFacingError):
+    """dot ran but did not produce a layout."""
+
+
+def find_dot() -> str:
+    """Path of the ``dot`` executable (``GENOMAP_DOT`` overrides); GraphvizMissing if absent."""
+    override = os.environ.get("GENOMAP_DOT")
+    if override:
+        if os.path.isfile(override) and os.access(override, os.X_OK):
+            return override
+        raise GraphvizMissing()
+    path = shutil.which("dot")
+    if not path:
+        raise GraphvizMissing()
+    return path
+
+
+def person_node(pid: int) -> str:
+    return f"p{pid}"
+
+
+def union_node(key: tuple[int, int]) -> str:
+    return f"u{key[0]}_{key[1]}"
+
+
+def _inch(pt: float) -> str:
+    return f"{pt / 72.0:.4f}"
+
+
+@dataclass(frozen=True)
+class DotParams:
+    node_sep: float = 16.0  # points
+    rank_sep: float = 40.0
+    union_width: float = 8.0
+    symbol: float = 40.0
+    household_clusters: bool = False  # measured alternative, off by default
+    mclimit: float = 1.0
+
+
+def traversal_order(fs: FamilyStructure) -> list[int]:
+    """People in a stable, natural order: founders' chains by birth, then descendants depth-first."""
+    people = fs.people
+    chain_of = {}
+    for i, ch in enumerate(fs.chains):
+        for p in ch:
+            chain_of[p] = i
+    has_parents = set(fs.child_group)
+    # a chain is a root when none of its members has parents
+    roots = [i for i, ch in enumerate(fs.chains) if not any(p in has_parents for p in ch)]
+    roots.sort(key=lambda i: min(birth_key(people[p]) for p in fs.chains[i]))
+    children_of_group = fs.groups
+    groups_of_person: dict[int, list] = {}
+    for g in children_of_group:
+        for p in g[1:]:
+            groups_of_person.setdefault(p, []).append(g)
+    order: list[int] = []
+    seen_chain: set[int] = set()
+
+    def visit(ci: int) -> None:
+        stack = [ci]
+        while stack:
+            c = stack.pop()
+            if c in seen_chain:
+                continue
+            seen_chain.add(c)
+            chain = fs.chains[c]
+            order.extend(chain)
+            kids: list[int] = []
+            for p in chain:
+                for g in groups_of_person.get(p, ()):
+                    kids.extend(children_of_group[g])
+            nxt = []
+            for k in kids:
+                kc = chain_of[k]
+                if kc not in seen_chain and kc not in nxt:
+                    nxt.append(kc)
+            stack.extend(reversed(nxt))
+
+    for r in roots:
+        visit(r)
+    for i in range(len(fs.chains)):  # anything left (cycles of descent)
+        visit(i)
+    return order
+
+
+def build_dot(
+    fs: FamilyStructure,
+    widths: dict[int, float],
+    heights: Optional[dict[int, float]] = None,
+    params: DotParams = DotParams(),
+    rank_with: Optional[dict[int, int]] = None,
+    household_of: Optional[dict[int, int]] = None,
+) -> str:
+    """The DOT source for a family structure.
+
+    ``widths`` are person footprints in points; ``rank_with`` puts an unconnected
+    person on the same rank as another person (e.g. a lodger with the adults of
+    their household).
+    """
+    out: list[str] = []
+    w = out.append
+    w("digraph genogram {")
+    w(f'  graph [rankdir=TB, nodesep={_inch(params.node_sep)}, ranksep={_inch(params.rank_sep)}, '
+      f'splines=false, outputorder=nodesfirst, mclimit={params.mclimit}];')
+    w(f'  node [shape=box, fixedsize=true, label="", height={_inch(params.symbol)}];')
+    w("  edge [arrowhead=none];")
+    order = traversal_order(fs)
+    clusters: dict[int, list[int]] = {}
+    if params.household_clusters and household_of:
+        for p in order:
+            h = household_of.get(p)
+            if h is not None:
+                clusters.setdefault(h, []).append(p)
+    in_cluster = {p for ms in clusters.values() for p in ms}
+    for p in order:
+        if p not in in_cluster:
+            w(f"  {person_node(p)} [width={_inch(widths[p])}];")
+    for h, members in clusters.items():
+        w(f"  subgraph cluster_h{h} {{ margin=4;")
+        for p in members:
+            w(f"    {person_node(p)} [width={_inch(widths[p])}];")
+        w("  }")
+    # chains: same rank, union nodes between adjacent partners
+    union_done = set()
+    for chain in fs.chains:
+        if len(chain) < 2:
+            continue
+        names = []
+        pos = {p: i for i, p in enumerate(chain)}
+        edges = []
+        for p in chain:
+            for q in fs.partners[p]:
+                key = (min(p, q), max(p, q))
+                if key in union_done:
+                    continue
+                union_done.add(key)
+                left, right = (p, q) if pos[p] < pos[q] else (q, p)
+                if abs(pos[p] - pos[q]) != 1:
+                    # a hub's further partner: order only; its children hang from that partner
+                    edges.append(f"  {person_node(left)} -> {person_node(right)} [weight=0, style=invis];")
+                    continue
+                u = union_node(key)
+                names.append(u)
+                edges.append(f"  {person_node(left)} -> {u} [weight=50];")
+                edges.append(f"  {u} -> {person_node(right)} [weight=50];")
+        for p in chain:
+            names.append(person_node(p))
+        uattrs = ", ".join(f"{n}" for n in names)
+        w(f"  {{ rank=same; {uattrs}; }}")
+        for n in names:
+            if n.startswith("u"):
+                w(f"  {n} [width={_inch(params.union_width)}, height=0.05, shape=point, ordering=out];")
+        # keep the chain itself in order (weight 0: order only)
+        for a, b in zip(chain, chain[1:]):
+            key = (min(a, b), max(a, b))
+            if key not in fs.unions:
+                w(f"  {person_node(a)} -> {person_node(b)} [weight=0, style=invis];")
+        out.extend(edges)
+    # descent
+    for g, kids in fs.groups.items():
+        if g[0] == "u" and fs.adjacent((g[1], g[2])):
+            src = union_node((g[1], g[2]))
+        elif g[0] == "u":
+            src = person_node(fs.outer_partner((g[1], g[2])))
+        else:
+            src = person_node(g[1])
+        attrs = "weight=8" if src.startswith("u") else "weight=6"
+        if not src.startswith("u"):
+            w(f"  {src} [ordering=out];")
+        for k in kids:
+            w(f"  {src} -> {person_node(k)} [{attrs}];")
+    for l in sorted(fs.secondary_links, key=lambda l: l.id):
+        w(f"  {person_node(l.parent)} -> {person_node(l.child)} [weight=0, style=invis];")
+    if rank_with:
+        for p, q in sorted(rank_with.items()):
+            w(f"  {{ rank=same; {person_node(p)}; {person_node(q)}; }}")
+    w("}")
+    return "\n".join(out) + "\n"
+
+
+def run_dot(source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> str:
+    """Run ``dot -T<fmt>`` on ``source``; return its output."""
+    exe = find_dot()
+    try:
+        proc = subprocess.run(
+            [exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout,
+        )
+    except FileNotFoundError:
+        raise GraphvizMissing() from None
+    except subprocess.TimeoutExpired:
+        raise GraphvizFailed(
+            f"Graphviz took longer than {timeout:.0f} seconds to lay out this family; "
+            "try showing fewer people."
+        ) from None
+    if proc.returncode != 0 or not proc.stdout:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizFailed("Graphviz could not lay out this family" + (f": {msg[-1]}" if msg else "."))
+    return proc.stdout.decode("utf-8")
+
+
+def parse_positions(output: str) -> dict[str, tuple[float, float]]:
+    """Node name -> (x, y) in points with **y growing downwards** (the one flip)."""
+    data = json.loads(output)
+    bb = [float(v) for v in data["bb"].split(",")]
+    top = bb[3]
+    pos: dict[str, tuple[float, float]] = {}
+    for obj in data.get("objects", ()):
+        p = obj.get("pos")
+        if p is None or "nodes" in obj:
+            continue
+        x, y = p.split(",")
+        pos[obj["name"]] = (float(x), top - float(y))
+    return pos

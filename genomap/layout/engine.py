@@ -1,0 +1,578 @@
+"""Layout engine: snapshot -> :class:`Layout` (rows, x positions, lanes).
+
+Steps:
+
+1. :func:`~genomap.layout.family.derive_structure` (unions, descent groups, chains);
+2. DOT via :mod:`.dot`, ``dot -Tjson0``; dot decides generations, order and x;
+3. post-process, all deterministic:
+
+   * snap each generation (dot rank) to one row; row heights follow the tallest
+     label in the row, so the gap between rows is even and labels never collide;
+   * make every partner chain one contiguous block in its chain order;
+   * put each sibship in birth order (permuting the sibling blocks among their
+     own slots, so nobody else moves);
+   * **households**: blocks are regrouped so that people who live in the same
+     household (as at the layout's household date) are adjacent in their row,
+     unless that would break a sibship's birth order or a partner chain.  The
+     drawing then outlines each household as a union of per-row runs of members
+     (an orthogonal rounded polygon), splitting it into several linked pieces
+     only when kinship order wins -- so a boundary *never* contains a non-member;
+   * x positions: dot's x as targets, then the least-squares placement that keeps
+     the minimum gaps (pool-adjacent-violators), so dot's picture survives but
+     nothing overlaps;
+   * sibship lines in the band above each row get separate lanes when their
+     horizontal extents overlap, so two sibships never share a line.
+
+Layouts are cached by the snapshot's structure plus what changes sizes (labels)
+and the household grouping; moving the as-at date redraws without re-running dot.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from genomap.drawing import style
+from genomap.drawing.text import label_size, person_label
+from genomap.layout.dot import DotParams, build_dot, parse_positions, person_node, run_dot, union_node
+from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, derive_structure, is_small
+from genomap.model.enums import PregnancyOutcome, ResidenceKind
+from genomap.store.snapshot import FamilySnapshot
+
+
+@dataclass
+class Layout:
+    """Where everything goes.  Points, y down, origin at the page's top-left."""
+
+    structure: FamilyStructure
+    x: dict[int, float]  # person -> symbol centre x
+    row_of: dict[int, int]  # person -> row index
+    rows: list[list[int]]  # people per row, left to right
+    row_y: list[float]  # symbol centre y per row
+    footprint: dict[int, float]  # person -> width reserved in the row
+    label_h: dict[int, float]  # person -> label height
+    row_label_bottom: list[float]
+    union_x: dict[UnionKey, float]
+    group_lane: dict[tuple[GroupKey, int], int]  # (group, child row) -> lane (0 = nearest the children)
+    extra_lanes: dict[int, int]  # row -> lanes used above it by secondary links / hub lines
+    sib_lanes: list[int]  # row -> sibship lanes in the band above it (extra lanes come after)
+    household_hint: dict[int, int]
+    width: float
+    height: float
+    dot_source: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def symbol_top(self, pid: int) -> float:
+        return self.row_y[self.row_of[pid]] - style.SYMBOL / 2
+
+    def lane_y(self, row: int, lane: int) -> float:
+        """y of a horizontal line in lane ``lane`` of the band above ``row``."""
+        return self.row_y[row] - style.SYMBOL / 2 - style.SIBSHIP_DROP - lane * style.LANE_STEP
+
+    def position(self, pid: int) -> tuple[float, float]:
+        return (self.x[pid], self.row_y[self.row_of[pid]])
+
+
+# -- helpers --------------------------------------------------------------------
+
+def household_hint(snapshot: FamilySnapshot, day: Optional[date] = None) -> dict[int, int]:
+    """Each person's main household for layout grouping.
+
+    The household they live in on ``day`` (default: today); failing that, their
+    most recent 'lives' residence.
+    """
+    day = day or date.today()
+    best: dict[int, tuple] = {}
+    for r in snapshot.residences:
+        if r.kind is not ResidenceKind.LIVES:
+            continue
+        active = r.active_on(day)
+        start = r.start.sort_key() if r.start is not None else ""
+        key = (1 if active else 0, start, r.id)
+        if r.person not in best or key > best[r.person][0]:
+            best[r.person] = (key, r.household)
+    return {p: v[1] for p, v in best.items()}
+
+
+def footprint_of(person) -> tuple[float, float]:
+    lines = person_label(person, None)
+    w, h = label_size(lines)
+    sym = style.SYMBOL
+    if person.adopted:
+        sym += 2 * style.BRACKET_GAP + 6
+    return max(sym, w) + 2.0, h
+
+
+def _pava(targets: list[float], gaps: list[float]) -> list[float]:
+    """Least-squares x with x[i+1] - x[i] >= gaps[i], nearest to ``targets``."""
+    n = len(targets)
+    if n == 0:
+        return []
+    offs = [0.0] * n
+    for i in range(1, n):
+        offs[i] = offs[i - 1] + gaps[i - 1]
+    vals = [t - o for t, o in zip(targets, offs)]
+    # blocks: (sum, count)
+    sums: list[float] = []
+    counts: list[int] = []
+    for v in vals:
+        sums.append(v)
+        counts.append(1)
+        while len(sums) > 1 and sums[-2] / counts[-2] > sums[-1] / counts[-1]:
+            s, c = sums.pop(), counts.pop()
+            sums[-1] += s
+            counts[-1] += c
+    out: list[float] = []
+    for s, c in zip(sums, counts):
+        out.extend([s / c] * c)
+    return [v + o for v, o in zip(out, offs)]
+
+
+# -- the engine -------------------------------------------------------------------
+
+def compute_layout(
+    snapshot: FamilySnapshot,
+    household_day: Optional[date] = None,
+    params: DotParams = DotParams(),
+) -> Layout:
+    """Lay out a family (all people ever recorded; the drawing hides the unborn)."""
+    import time
+
+    t0 = time.perf_counter()
+    fs = derive_structure(snapshot)
+    people = fs.people
+    widths: dict[int, float] = {}
+    label_h: dict[int, float] = {}
+    for pid, p in people.items():
+        widths[pid], label_h[pid] = footprint_of(p)
+    hint = household_hint(snapshot, household_day)
+
+    # isolated people (no kin at all) rank with a housemate of the nearest age
+    connected = set(fs.child_group) | {p for g in fs.groups for p in g[1:]}
+    connected |= {p for ch in fs.chains if len(ch) > 1 for p in ch}
+    connected |= {l.parent for l in fs.secondary_links} | {l.child for l in fs.secondary_links}
+    rank_with: dict[int, int] = {}
+    by_house: dict[int, list[int]] = defaultdict(list)
+    for p, h in hint.items():
+        if p in people:
+            by_house[h].append(p)
+    for pid in sorted(people):
+        if pid in connected or pid not in hint:
+            continue
+        mates = [q for q in by_house[hint[pid]] if q != pid and q in connected]
+        if mates:
+            by = people[pid].birth
+            def dist(q, by=by):
+                bq = people[q].birth
+                if by is None or bq is None:
+                    return (1, q)
+                return (0, abs(by.representative().toordinal() - bq.representative().toordinal()), q)
+            rank_with[pid] = min(mates, key=dist)
+
+    src = build_dot(fs, widths, params=params, rank_with=rank_with, household_of=hint)
+    t1 = time.perf_counter()
+    pos = parse_positions(run_dot(src))
+    t2 = time.perf_counter()
+
+    # rows from dot ranks
+    ys = sorted({round(pos[person_node(p)][1], 1) for p in people})
+    rank_index = {y: i for i, y in enumerate(ys)}
+    rows: list[list[int]] = [[] for _ in ys]
+    row_of: dict[int, int] = {}
+    dot_x: dict[int, float] = {}
+    for p in people:
+        x, y = pos[person_node(p)]
+        r = rank_index[round(y, 1)]
+        rows[r].append(p)
+        row_of[p] = r
+        dot_x[p] = x
+
+    rows, x = _order_and_place(fs, rows, row_of, dot_x, widths, hint)
+    # keep couples' children under them: a light second pass nudging parents
+    x = _center_parents(fs, rows, row_of, x, widths, hint)
+
+    # normalise to the page margin
+    min_left = min(x[p] - widths[p] / 2 for p in people) if people else 0.0
+    shift = style.MARGIN + style.HOUSEHOLD_PAD - min_left
+    x = {p: v + shift for p, v in x.items()}
+
+    union_x = {}
+    for key in fs.unions:
+        a, b = key
+        union_x[key] = (x[a] + x[b]) / 2
+
+    # lanes for sibship lines in each band
+    group_lane: dict[tuple[GroupKey, int], int] = {}
+    lanes_per_row = [1] * len(rows)
+    segs_by_row: dict[int, list[tuple[float, float, GroupKey]]] = defaultdict(list)
+    for g, kids in fs.groups.items():
+        drop = _drop_x(fs, g, x, widths, row_of)
+        krow: dict[int, list[int]] = defaultdict(list)
+        for k in kids:
+            krow[row_of[k]].append(k)
+        for r, ks in krow.items():
+            xs = [x[k] for k in ks] + [drop]
+            segs_by_row[r].append((min(xs), max(xs), g))
+    for r, segs in segs_by_row.items():
+        segs.sort(key=lambda s: (s[0], s[1], str(s[2])))
+        lane_end: list[float] = []
+        for lo, hi, g in segs:
+            for li, end in enumerate(lane_end):
+                if lo > end + 10:
+                    lane_end[li] = hi
+                    group_lane[(g, r)] = li
+                    break
+            else:
+                lane_end.append(hi)
+                group_lane[(g, r)] = len(lane_end) - 1
+        lanes_per_row[r] = max(1, len(lane_end))
+    extra_lanes = {r: 0 for r in range(len(rows))}
+    # hub partnerships (non-adjacent partners) are routed over the row
+    for key in fs.unions:
+        if not fs.adjacent(key):
+            extra_lanes[row_of[key[0]]] += 1
+    # secondary links each get a lane in the band above the child
+    for l in fs.secondary_links:
+        extra_lanes[row_of[l.child]] += 1
+
+    # row y: symbol centre; band above row r holds its lanes
+    row_y: list[float] = []
+    row_label_bottom: list[float] = []
+    top_pad = style.MARGIN + 16.0  # room for household labels above the first row
+    for r, row in enumerate(rows):
+        lanes = lanes_per_row[r] + extra_lanes[r]
+        band = style.SIBSHIP_DROP + (lanes - 1) * style.LANE_STEP
+        if r == 0:
+            y = top_pad + (band if extra_lanes[r] else 0) + style.SYMBOL / 2
+        else:
+            y = row_label_bottom[-1] + style.ROW_GAP + band + style.SYMBOL / 2
+        row_y.append(y)
+        lh = max((label_h[p] for p in row), default=0.0)
+        row_label_bottom.append(y + style.SYMBOL / 2 + style.LABEL_GAP + lh)
+    width = max((x[p] + widths[p] / 2 for p in people), default=0.0) + style.MARGIN + style.HOUSEHOLD_PAD
+    height = (row_label_bottom[-1] if row_label_bottom else 0.0) + style.MARGIN + style.HOUSEHOLD_PAD
+    t3 = time.perf_counter()
+    lay = Layout(
+        structure=fs, x=x, row_of=row_of, rows=rows, row_y=row_y, footprint=widths,
+        label_h=label_h, row_label_bottom=row_label_bottom, union_x=union_x,
+        group_lane=group_lane, extra_lanes=extra_lanes, sib_lanes=lanes_per_row, household_hint=hint,
+        width=width, height=height, dot_source=src,
+        timings={"build": t1 - t0, "dot": t2 - t1, "post": t3 - t2},
+    )
+    return lay
+
+
+def _drop_x(fs: FamilyStructure, g: GroupKey, x, widths, row_of) -> float:
+    """x where a descent group's line comes down: union midpoint or a parent's side stub."""
+    if g[0] == "u" and fs.adjacent((g[1], g[2])):
+        return (x[g[1]] + x[g[2]]) / 2
+    p, side = drop_parent(fs, g, x)
+    return x[p] + side * (widths[p] / 2 + style.NODE_SEP / 2)
+
+
+def drop_parent(fs: FamilyStructure, g: GroupKey, x) -> tuple[int, int]:
+    """For children not hanging from a partnership line's midpoint: the parent whose side
+    the line leaves from, and the side (-1 left, +1 right)."""
+    if g[0] == "u":
+        p = fs.outer_partner((g[1], g[2]))
+        other = g[2] if p == g[1] else g[1]
+        return p, (1 if x[p] >= x[other] else -1)
+    return g[1], single_parent_side(fs, g, x)
+
+
+def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
+    """-1 (left) or +1 (right): the side of a lone parent the children's line leaves from."""
+    p = g[1]
+    kids = fs.groups[g]
+    mean = sum(x[k] for k in kids) / len(kids)
+    left_taken = any(x[q] < x[p] for q in fs.partners[p])
+    right_taken = any(x[q] > x[p] for q in fs.partners[p])
+    if left_taken and not right_taken:
+        return 1
+    if right_taken and not left_taken:
+        return -1
+    return -1 if mean < x[p] else 1
+
+
+def _blocks_of_row(fs: FamilyStructure, row: list[int], dot_x: dict[int, float]) -> list[list[int]]:
+    in_row = set(row)
+    chain_of: dict[int, int] = {}
+    for i, ch in enumerate(fs.chains):
+        for p in ch:
+            chain_of[p] = i
+    blocks: dict[int, list[int]] = {}
+    for p in row:
+        ci = chain_of[p]
+        if ci not in blocks:
+            blocks[ci] = [q for q in fs.chains[ci] if q in in_row]
+    out = list(blocks.values())
+    out.sort(key=lambda b: (sum(dot_x[p] for p in b) / len(b), b[0]))
+    # a block's own order: the chain order, flipped if dot drew it mirrored
+    for b in out:
+        if len(b) > 1 and dot_x[b[0]] > dot_x[b[-1]]:
+            pass  # keep our chain order: first partner on the left is a convention
+    return out
+
+
+def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint):
+    """Top-down: order each row's blocks under their parents, then place it.
+
+    Row 0 keeps dot's order.  In lower rows a block (a partner chain) is keyed by
+    where its members' parents' lines come down (barycentre), ties broken by birth
+    order, so every sibship is contiguous and in birth order under its parents; a
+    couple whose partners both have parents in the picture sits between the two
+    families.  Blocks without parents keep dot's position.
+    """
+    x: dict[int, float] = {}
+    out_rows: list[list[int]] = []
+    for row in rows:
+        blocks = _blocks_of_row(fs, row, dot_x)
+        keyed = []
+        for b in blocks:
+            drops: dict[int, float] = {}
+            for p in b:
+                g = fs.child_group.get(p)
+                if g is not None and all(q in x for q in g[1:]):
+                    drops[p] = _drop_x(fs, g, x, widths, row_of)
+            dmean = sum(dot_x[p] for p in b) / len(b)
+            if len(b) == 2 and drops:
+                # a simple couple has no left/right convention: face each partner's family
+                da, db = drops.get(b[0]), drops.get(b[1])
+                if da is not None and db is not None:
+                    flip = da > db
+                elif da is not None:
+                    flip = da > dmean + 1
+                else:
+                    flip = db < dmean - 1  # type: ignore[operator]
+                if flip:
+                    b.reverse()
+            key = sum(drops.values()) / len(drops) if drops else dmean
+            rank = min((_birth_rank(fs, p) for p in drops), default=0)
+            keyed.append((key, rank, dmean, b))
+        keyed.sort(key=lambda k: (round(k[0], 3), k[1], k[2]))
+        blocks = [k[3] for k in keyed]
+        order = _order_row(fs, blocks, hint)
+        targets = []
+        centre = {id(k[3]): (k[0], k[2]) for k in keyed}
+        for b in blocks:
+            key, dmean = centre[id(b)]
+            for p in b:
+                targets.append(key + (dot_x[p] - dmean))
+        by_p = dict(zip([p for b in blocks for p in b], targets))
+        xs = _pava([by_p[p] for p in order], _gaps(fs, order, widths, hint))
+        x.update(zip(order, xs))
+        out_rows.append(order)
+    return out_rows, x
+
+
+def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[int]:
+    # siblings in birth order: permute sibling blocks among their own slots
+    block_of = {p: i for i, b in enumerate(blocks) for p in b}
+    for g, kids in sorted(fs.groups.items(), key=lambda kv: str(kv[0])):
+        ks = [k for k in kids if k in block_of]
+        if len(ks) < 2:
+            continue
+        bidx = [block_of[k] for k in ks]
+        if len(set(bidx)) != len(bidx):
+            continue
+        slots = sorted(bidx)
+        if slots == bidx:
+            continue
+        moved = [blocks[i] for i in bidx]  # in birth order
+        for slot, blk in zip(slots, moved):
+            blocks[slot] = blk
+        block_of = {p: i for i, b in enumerate(blocks) for p in b}
+    blocks = _group_households(fs, blocks, hint)
+    return [p for b in blocks for p in b]
+
+
+def _sibling_violations(fs: FamilyStructure, order: list[int]) -> int:
+    """Adjacent pairs of siblings (same descent group) out of birth order within ``order``."""
+    seqs: dict[GroupKey, list[int]] = defaultdict(list)
+    for p in order:
+        g = fs.child_group.get(p)
+        if g is not None:
+            seqs[g].append(_birth_rank(fs, p))
+    return sum(1 for seq in seqs.values() for a, b in zip(seq, seq[1:]) if a > b)
+
+
+def _birth_rank(fs: FamilyStructure, p: int) -> int:
+    ranks = fs.__dict__.get("_birth_rank")
+    if ranks is None:
+        ranks = {k: i for kids in fs.groups.values() for i, k in enumerate(kids)}
+        fs.__dict__["_birth_rank"] = ranks
+    return ranks[p]
+
+
+def _household_splits(order: list[int], hint) -> int:
+    runs: dict[int, int] = defaultdict(int)
+    prev = None
+    for p in order:
+        h = hint.get(p)
+        if h is not None and h != prev:
+            runs[h] += 1
+        prev = h
+    return sum(c - 1 for c in runs.values())
+
+
+MAX_HOUSEHOLD_WINDOW = 14  # blocks; wider separations are left to the drawing (pieces)
+
+
+def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[list[int]]:
+    """Move the blocks of a household together when kinship order allows.
+
+    Only the window between a household's first and last block is permuted, so the
+    change is local and the cost is bounded.
+    """
+    if not hint:
+        return blocks
+    flat = lambda bs: [p for b in bs for p in b]  # noqa: E731
+    if _household_splits(flat(blocks), hint) == 0:
+        return blocks
+    households = sorted({hint[p] for b in blocks for p in b if p in hint})
+    for _ in range(2):
+        changed = False
+        for h in households:
+            idx = [i for i, b in enumerate(blocks) if any(hint.get(p) == h for p in b)]
+            if len(idx) < 2 or idx[-1] - idx[0] + 1 == len(idx):
+                continue
+            lo, hi = idx[0], idx[-1]
+            if hi - lo + 1 > MAX_HOUSEHOLD_WINDOW:
+                continue
+            idxset = set(idx)
+            window = blocks[lo:hi + 1]
+            moving = [blocks[i] for i in idx]
+            rest = [blocks[i] for i in range(lo, hi + 1) if i not in idxset]
+            ctx_before = blocks[lo - 1:lo] if lo > 0 else []
+            ctx_after = blocks[hi + 1:hi + 2]
+            base_sib = _sibling_violations(fs, flat(window))
+            base_split = _household_splits(flat(ctx_before + window + ctx_after), hint)
+            best = None
+            for anchor in range(len(rest) + 1):
+                cand = rest[:anchor] + moving + rest[anchor:]
+                f = flat(cand)
+                if _sibling_violations(fs, f) > base_sib:
+                    continue
+                sp = _household_splits(flat(ctx_before) + f + flat(ctx_after), hint)
+                key = (sp, abs(anchor - (len(rest) // 2)))
+                if best is None or key < best[0]:
+                    best = (key, cand)
+            if best is not None and best[0][0] < base_split:
+                blocks = blocks[:lo] + best[1] + blocks[hi + 1:]
+                changed = True
+        if not changed:
+            break
+    return blocks
+
+
+def _gaps(fs: FamilyStructure, row: list[int], widths, hint) -> list[float]:
+    gaps = []
+    for a, b in zip(row, row[1:]):
+        g = (widths[a] + widths[b]) / 2 + style.NODE_SEP
+        if b in fs.partners[a]:
+            # room for the partnership line, and the drop clear of both labels
+            g = max(g, style.SYMBOL + style.PARTNER_LINE_MIN, max(widths[a], widths[b]) + style.NODE_SEP)
+        if hint.get(a) != hint.get(b):
+            g += style.HOUSEHOLD_SEP
+        gaps.append(g)
+    return gaps
+
+
+def _place_x(fs, rows, targets, widths, hint) -> dict[int, float]:
+    x: dict[int, float] = {}
+    for row in rows:
+        xs = _pava([targets[p] for p in row], _gaps(fs, row, widths, hint))
+        x.update(zip(row, xs))
+    return x
+
+
+def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2) -> dict[int, float]:
+    """Nudge rows so couples sit over their children and children under their parents.
+
+    A few alternating sweeps of the priority method with PAVA: the targets are the
+    current positions shifted towards the connected people in the neighbouring row.
+    """
+    x = dict(x)
+    groups_by_parent_row: dict[int, list[GroupKey]] = defaultdict(list)
+    for g in fs.groups:
+        groups_by_parent_row[row_of[g[1]]].append(g)
+    for _ in range(sweeps):
+        # downward: children centred under their drop point
+        for r in range(1, len(rows)):
+            row = rows[r]
+            shift: dict[int, list[float]] = defaultdict(list)
+            for g, kids in fs.groups.items():
+                ks = [k for k in kids if row_of[k] == r]
+                if not ks:
+                    continue
+                drop = _drop_x(fs, g, x, widths, row_of)
+                mid = (x[ks[0]] + x[ks[-1]]) / 2
+                for k in ks:
+                    shift[k].append(drop - mid)
+            if not shift:
+                continue
+            targets = [x[p] + (sum(shift[p]) / len(shift[p]) if shift[p] else 0.0) for p in row]
+            x.update(zip(row, _pava(targets, _gaps(fs, row, widths, hint))))
+        # upward: couples centred over their children
+        for r in range(len(rows) - 2, -1, -1):
+            row = rows[r]
+            shift = defaultdict(list)
+            for g in groups_by_parent_row.get(r, ()):
+                ks = fs.groups[g]
+                drop = _drop_x(fs, g, x, widths, row_of)
+                mid = (min(x[k] for k in ks) + max(x[k] for k in ks)) / 2
+                for p in g[1:]:
+                    shift[p].append(mid - drop)
+            if not shift:
+                continue
+            # a chain moves as one: average its members' wishes
+            targets = []
+            for p in row:
+                s = shift.get(p)
+                targets.append(x[p] + (sum(s) / len(s) if s else 0.0))
+            x.update(zip(row, _pava(targets, _gaps(fs, row, widths, hint))))
+    return x
+
+
+# -- cache ------------------------------------------------------------------------
+
+_CACHE: "OrderedDict[tuple, Layout]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 16
+
+
+def layout_key(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> tuple:
+    """What a layout depends on: structure, label sizes, household grouping."""
+    sizes = tuple(
+        (p.id, p.name, p.known_as, str(p.birth), str(p.death), p.deceased, p.adopted, p.is_subject,
+         p.pregnancy.value)
+        for p in sorted(snapshot.people, key=lambda p: p.id)
+    )
+    hint = tuple(sorted(household_hint(snapshot, household_day).items()))
+    births = tuple(sorted((p.id, p.birth_order or 0) for p in snapshot.people))
+    starts = tuple(sorted((r.id, str(r.start)) for r in snapshot.partnerships))
+    return (snapshot.structure_key(), sizes, hint, births, starts)
+
+
+def cached_layout(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> Layout:
+    """:func:`compute_layout`, memoised on :func:`layout_key` (thread-safe, small LRU)."""
+    key = layout_key(snapshot, household_day)
+    with _CACHE_LOCK:
+        lay = _CACHE.get(key)
+        if lay is not None:
+            _CACHE.move_to_end(key)
+            return lay
+    lay = compute_layout(snapshot, household_day)
+    with _CACHE_LOCK:
+        _CACHE[key] = lay
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return lay
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
