@@ -440,15 +440,21 @@ def test_save_copy_and_export_placeholder(drive, tmp_path):
 
 def test_docks_state_is_remembered(qtbot, tmp_path):
     QStandardPaths.setTestModeEnabled(True)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
+    path = tmp_path / "x.genomap"
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.show()
+    assert not w.people_dock.isVisible()  # the welcome page stands alone
+    Driver(qtbot, w).menu("File", "New family map")
+    Driver(qtbot, w).dialog(title="Lee family", path=str(path))
+    assert w.people_dock.isVisible() and w.chronology_dock.toggleViewAction().isChecked()
     w.chronology_dock.hide()
     w.close()
     w2 = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w2)
     w2.show()
+    assert w2.open_path(path)
     assert w2.chronology_dock.isHidden()
     assert w2.people_dock.isVisible()
+    assert w2.windowTitle() == "Lee family — x.genomap — GenoMap"
     w2.close()

@@ -69,6 +69,9 @@ class EnumCombo(QComboBox):
         items = list(choices) or [(getattr(m, "label", m.value), m) for m in enum_cls or ()]
         for label, value in items:
             self.addItem(label, value)
+        # Long labels must not force the form wider than its dock.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
 
     def value(self) -> Any:
         return self.currentData()
@@ -135,6 +138,7 @@ class FieldForm(QWidget):
     def _make_widget(self, spec: FieldSpec) -> QWidget:
         if spec.kind == "date":
             w = DateField()
+            w.setMinimumWidth(60)
             w.editingFinished.connect(lambda n=spec.name: self._check_date(n))
             w.textEdited.connect(lambda _t, n=spec.name: self._clear_error(n))
             w.returnPressed.connect(self.submitted)
@@ -146,6 +150,7 @@ class FieldForm(QWidget):
             return w
         if spec.kind == "bool":
             w = QCheckBox(spec.label)
+            w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             w.toggled.connect(lambda _b: self.edited.emit())
             return w
         if spec.kind == "multiline":

@@ -150,6 +150,49 @@ def _link(p: QPainter) -> None:
     p.drawRoundedRect(QRectF(11, 8, 11, 8), 4, 4)
 
 
+def _arrow(direction: int) -> Painter:
+    """A curved undo (-1) or redo (+1) arrow."""
+
+    def paint(p: QPainter) -> None:
+        p.save()
+        if direction > 0:
+            p.translate(24, 0)
+            p.scale(-1, 1)
+        p.setPen(_pen(INK, 2.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        path = QPainterPath(QPointF(6, 10))
+        path.cubicTo(QPointF(11, 5), QPointF(20, 6), QPointF(20, 13))
+        path.cubicTo(QPointF(20, 17), QPointF(17, 19), QPointF(13, 19))
+        p.drawPath(path)
+        p.setBrush(INK)
+        p.setPen(Qt.PenStyle.NoPen)
+        head = QPainterPath(QPointF(3, 11.5))
+        head.lineTo(QPointF(10, 5))
+        head.lineTo(QPointF(10.5, 13.5))
+        head.closeSubpath()
+        p.drawPath(head)
+        p.restore()
+
+    return paint
+
+
+def _fit(p: QPainter) -> None:
+    p.setPen(_pen(INK, 2.0))
+    for x, y, dx, dy in ((3, 3, 1, 1), (21, 3, -1, 1), (3, 21, 1, -1), (21, 21, -1, -1)):
+        p.drawLine(QPointF(x, y), QPointF(x + 6 * dx, y))
+        p.drawLine(QPointF(x, y), QPointF(x, y + 6 * dy))
+    p.setPen(_pen(INK, 1.4))
+    p.setBrush(SOFT)
+    p.drawRect(QRectF(8.5, 8.5, 7, 7))
+
+
+def _find(p: QPainter) -> None:
+    p.setPen(_pen(QColor("#667085"), 1.8))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawEllipse(QRectF(4, 4, 11, 11))
+    p.drawLine(QPointF(13.5, 13.5), QPointF(19.5, 19.5))
+
+
 def _legend(p: QPainter) -> None:
     p.setPen(_pen())
     _square(p, 2, 3, 6)
@@ -179,13 +222,9 @@ _STANDARD = {
     "open": QStyle.StandardPixmap.SP_DialogOpenButton,
     "save_copy": QStyle.StandardPixmap.SP_DialogSaveButton,
     "close": QStyle.StandardPixmap.SP_DialogCloseButton,
-    "undo": QStyle.StandardPixmap.SP_ArrowBack,
-    "redo": QStyle.StandardPixmap.SP_ArrowForward,
     "delete": QStyle.StandardPixmap.SP_TrashIcon,
-    "find": QStyle.StandardPixmap.SP_FileDialogContentsView,
     "help": QStyle.StandardPixmap.SP_DialogHelpButton,
     "about": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    "fit": QStyle.StandardPixmap.SP_TitleBarMaxButton,
     "quit": QStyle.StandardPixmap.SP_DialogCloseButton,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
 }
@@ -205,6 +244,10 @@ def _zoom(sign: str) -> Painter:
 
 
 _GLYPHS["zoom_in"] = _zoom("+")
+_GLYPHS["undo"] = _arrow(-1)
+_GLYPHS["redo"] = _arrow(1)
+_GLYPHS["fit"] = _fit
+_GLYPHS["find"] = _find
 _GLYPHS["zoom_out"] = _zoom("-")
 
 

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self._find_hits: list[Ref] = []
         self._find_index = 0
         self._drawing_problem = ""
+        self._chrome_shown = True
 
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -424,6 +425,7 @@ class MainWindow(QMainWindow):
         """Close the file (all work is already saved; nothing to ask)."""
         if self.document is None:
             return
+        self.save_window_state()
         self.scheduler.invalidate()
         self.scheduler.wait(10000)
         doc, self.document = self.document, None
@@ -648,8 +650,7 @@ class MainWindow(QMainWindow):
     def _update_for_document(self) -> None:
         has_doc = self.document is not None
         self.central.setCurrentIndex(1 if has_doc else 0)
-        for dock in self.docks:
-            dock.setEnabled(has_doc)
+        self._show_chrome(has_doc)
         needs_doc = ["add_case", "save_copy", "close", "delete", "edit", "find", "zoom_in", "zoom_out", "fit",
                      "add_person", "add_partner", "add_child", "add_parents", "add_sibling", "link_person",
                      "add_tie", "add_household", "move_household", "mark_deceased", "add_involvement",
@@ -669,6 +670,22 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         self._update_status()
         self._update_title()
+
+    def _show_chrome(self, show: bool) -> None:
+        """Docks are for a family map: the welcome page stands alone, the user's dock layout is kept."""
+        if show == self._chrome_shown:
+            return
+        self._chrome_shown = show
+        if show:
+            state = self.settings.value("window/state")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                self.restoreState(state)
+            else:
+                for dock in self.docks:
+                    dock.show()
+        else:
+            for dock in self.docks:
+                dock.hide()
 
     def _update_undo_actions(self) -> None:
         a = self.actions_by_name
@@ -1139,7 +1156,8 @@ class MainWindow(QMainWindow):
 
     def save_window_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        if self._chrome_shown:  # the docks as the user arranged them, not the welcome page's
+            self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name

@@ -37,7 +37,7 @@ PERSON = [
               tooltip="For a pregnancy, miscarriage, stillbirth or termination rather than a born child"),
     FieldSpec("adopted", "Adopted", "bool"),
     FieldSpec("looked_after", "Fostered / looked after", "bool"),
-    FieldSpec("is_subject", "Subject child of this family map", "bool"),
+    FieldSpec("is_subject", "Subject child", "bool", tooltip="The child (or index person) this family map is about"),
     FieldSpec("role", "Role in family", placeholder="e.g. mother, visitor"),
     FieldSpec("notes", "Notes", "multiline"),
     FieldSpec("child_voice", "Child's voice", "multiline", tooltip="The child's own words and wishes"),
@@ -143,6 +143,7 @@ class DetailsPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.stack)
         outer.addWidget(scroll, 1)
         buttons = QHBoxLayout()

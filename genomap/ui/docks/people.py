@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ["Name", "Born", "Age", "Household"]
+COLUMNS = ["Name", "Age", "Household"]
 
 
 class PeoplePanel(QWidget):
@@ -55,10 +55,10 @@ class PeoplePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 96)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 48)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 112)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
@@ -83,8 +83,7 @@ class PeoplePanel(QWidget):
                     name += "  ★"
                 cells = [
                     (name, p.name.lower()),
-                    ("" if p.birth is None else str(p.birth), "" if p.birth is None else p.birth.sort_key()),
-                    ("" if age is None else ("†" if p.is_dead_on(day) else str(age)), -1 if age is None else age),
+                    ("" if age is None else (f"† {age}" if p.is_dead_on(day) else str(age)), -1 if age is None else age),
                     (", ".join(h for h in homes if h), ", ".join(homes).lower()),
                 ]
                 row = []
@@ -93,8 +92,10 @@ class PeoplePanel(QWidget):
                     item.setData(("person", p.id), REF_ROLE)
                     item.setData(key, SORT_ROLE)
                     row.append(item)
-                if p.is_dead_on(day):
-                    row[0].setToolTip("Deceased")
+                born = f"Born {p.birth}" if p.birth is not None else "Date of birth not recorded"
+                tip = born + (f", died {p.death}" if p.death is not None else (", deceased" if p.is_dead_on(day) else ""))
+                for item in row:
+                    item.setToolTip(f"{p.name}\n{tip}")
                 self.model.appendRow(row)
         finally:
             self.set_selected(selected)

@@ -53,6 +53,8 @@ class RecordPanel(QWidget):
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
@@ -89,7 +91,9 @@ class RecordPanel(QWidget):
         return chosen
 
     def end(self, chosen) -> None:
-        self.tree.expandAll()
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            item.setExpanded(item.text(2) != "past")
         if chosen is not None:
             for item in self._all_items():
                 if item.data(0, REF_ROLE) == chosen:
@@ -123,9 +127,13 @@ class HouseholdsPanel(RecordPanel):
             if snapshot is None:
                 return
             today = date.today()
-            for hh in sorted(snapshot.households, key=lambda h: h.label.lower()):
+            def occupied(hid: int) -> bool:
+                return any(r.household == hid and r.active_on(today) for r in snapshot.residences)
+
+            for hh in sorted(snapshot.households, key=lambda h: (not occupied(h.id), h.label.lower())):
                 current = [r for r in snapshot.residences if r.household == hh.id]
-                top = self.add_row(None, [hh.label or "Household", hh.type.label, ""], ("household", hh.id))
+                top = self.add_row(None, [hh.label or "Household", hh.type.label, "" if occupied(hh.id) else "past"],
+                                   ("household", hh.id))
                 for r in sorted(current, key=lambda r: (not r.active_on(today), r.kind.value, r.person)):
                     try:
                         name = snapshot.person(r.person).name
