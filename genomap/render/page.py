@@ -30,7 +30,7 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {  # portrait width, height
 MARGIN = 12 * MM
 HEADER_H = 20.0  # protective marking band at the top of every page
 FOOTER_H = 20.0  # marking + page x of y at the bottom
-TITLE_H = 58.0  # title block on page 1
+TITLE_H = 50.0  # title block on page 1
 GAP = 10.0
 
 # Readability: the builder draws names at 8 pt.  Below 5 pt printed text stops
@@ -38,16 +38,17 @@ GAP = 10.0
 # below MIN_TEXT_PT when fitted is tiled instead, at a scale giving TILE_TEXT_PT.
 MIN_TEXT_PT = 5.0
 TILE_TEXT_PT = 7.0
-TILE_OVERLAP = 10 * MM  # content repeated on neighbouring tiles, for alignment
+TILE_OVERLAP = 10 * MM
+MAX_SCALE = 1.3  # small families are enlarged, but not to poster size  # content repeated on neighbouring tiles, for alignment
 
 LEGEND_CELL_W = 36.0  # LegendEntry samples live in a 36 x 18 pt cell
 LEGEND_CELL_H = 18.0
-LEGEND_ROW_H = 20.0
+LEGEND_ROW_H = 18.0
 LEGEND_COL_W = 168.0
 LEGEND_COL_W_MIN = 140.0
 LEGEND_COL_W_MAX = 240.0
 LEGEND_TEXT_PT = 7.5
-LEGEND_TITLE_H = 16.0
+LEGEND_TITLE_H = 14.0
 LEGEND_PAD = 6.0
 
 
@@ -156,8 +157,12 @@ def page_size(paper: str, landscape: bool) -> tuple[float, float]:
 
 
 def typical_text_size(drawing: Drawing) -> float:
-    """The median size of the drawing's text (names, ages): what must stay readable."""
-    sizes = [p.size for p in drawing.primitives if isinstance(p, Text)]
+    """The median size of the genogram's own text (names, dates, ages): what must stay readable.
+
+    Badges and overlay labels are drawn smaller on purpose and do not count.
+    """
+    sizes = [p.size for p in drawing.primitives if isinstance(p, Text) and p.layer == "base"]
+    sizes = sizes or [p.size for p in drawing.primitives if isinstance(p, Text)]
     return median(sizes) if sizes else 8.0
 
 
@@ -182,7 +187,10 @@ def _legend_layout(n: int, region: Rect, side: str, col_w: float = LEGEND_COL_W
         cols = max(1, int((region.w - 2 * LEGEND_PAD) // LEGEND_COL_W))
         cols = min(cols, n)
         rows = math.ceil(n / cols)
-        w = cols * LEGEND_COL_W + 2 * LEGEND_PAD
+        cols = math.ceil(n / rows)  # as few columns as the rows need, then spread them out
+        if n > 3:
+            col_w = (region.w - 2 * LEGEND_PAD) / cols
+        w = cols * col_w + 2 * LEGEND_PAD
         h = rows * LEGEND_ROW_H + LEGEND_TITLE_H + 2 * LEGEND_PAD
         if h > region.h * 0.6:
             return None
@@ -194,7 +202,7 @@ def _legend_layout(n: int, region: Rect, side: str, col_w: float = LEGEND_COL_W
 def _fit(drawing: Drawing, area: Rect) -> float:
     if drawing.width <= 0 or drawing.height <= 0:
         return 1.0
-    return min(area.w / drawing.width, area.h / drawing.height, 1.5)
+    return min(area.w / drawing.width, area.h / drawing.height, MAX_SCALE)
 
 
 def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = None,
@@ -279,7 +287,15 @@ def fmt_date(d) -> str:
     return str(d)
 
 
-def _period(start, end) -> str:
+def _known_by(fact, as_at: date) -> bool:
+    """Had this period begun by the as-at date?  (Later facts are not part of that picture.)"""
+    return fact.start is None or fact.start.representative() <= as_at
+
+
+def _period(start, end, as_at: Optional[date] = None) -> str:
+    """"since Mar 2019" or "Mar 2019 – Jun 2021"; an end after ``as_at`` is not known yet."""
+    if as_at is not None and end is not None and end.representative() > as_at:
+        end = None
     if start is None and end is None:
         return ""
     a = fmt_date(start) or "?"
@@ -347,12 +363,12 @@ def appendix_tables(snap, as_at: date, sections: Optional[set[str]] = None) -> l
         for h in snap.households:
             now = []
             history = []
-            for r in sorted((r for r in snap.residences if r.household == h.id),
+            for r in sorted((r for r in snap.residences if r.household == h.id and _known_by(r, as_at)),
                             key=lambda r: (r.start is not None, r.start.sort_key() if r.start else "")):
                 who = person_label(r.person)
                 if r.active_on(as_at) and (r.start is None or r.start.representative() <= as_at):
                     now.append(who + ("" if r.kind.value == "lives" else f" ({r.kind.label.lower()})"))
-                per = _period(r.start, r.end)
+                per = _period(r.start, r.end, as_at)
                 history.append(f"{who}: {r.kind.label.lower()}" + (f", {per}" if per else ""))
             kind = "" if h.type.value == "family_home" else f"\n{h.type.label}"
             rows.append((f"{hh_label[h.id]}{kind}", h.address, "\n".join(now) or "—",
@@ -361,28 +377,31 @@ def appendix_tables(snap, as_at: date, sections: Optional[set[str]] = None) -> l
                              ("Household", "Address", f"Living there on {fmt_date(as_at)}", "Residence history"),
                              tuple(rows), (2.2, 2.6, 2.6, 4.2)))
 
-    if "agencies" in want and snap.involvements:
+    if "agencies" in want and any(_known_by(i, as_at) for i in snap.involvements):
         rows = []
-        for i in sorted(snap.involvements, key=lambda i: (i.agency_name, i.start.sort_key() if i.start else "")):
+        known = [i for i in snap.involvements if _known_by(i, as_at)]
+        for i in sorted(known, key=lambda i: (i.agency_name, i.start.sort_key() if i.start else "")):
             target = person_label(i.person) if i.person is not None else hh_label.get(i.household, "")
             worker = "\n".join(x for x in (i.worker_name, i.worker_contact) if x)
             rows.append((f"{i.agency_name}\n{i.agency_type.short_code}", target, i.role, worker,
-                         _period(i.start, i.end) if (i.start or i.end) else "",
+                         _period(i.start, i.end, as_at),
                          "open" if i.active_on(as_at) else "closed", i.notes))
         out.append(TableSpec("agencies", "Agency involvement",
                              ("Agency", "With", "Role", "Worker", "Period", "Status", "Notes"),
                              tuple(rows), (2.6, 2, 2, 2.2, 2, 1, 3)))
 
-    if "risk" in want and snap.risk_flags:
+    if "risk" in want and any(_known_by(f, as_at) for f in snap.risk_flags):
         reach = {ra.person: ra for ra in risk_adults(snap, as_at)}
         rows = []
-        for f in sorted(snap.risk_flags, key=lambda f: (not f.active_on(as_at), person_label(f.person))):
+        known = [f for f in snap.risk_flags if _known_by(f, as_at)]
+        for f in sorted(known, key=lambda f: (not f.active_on(as_at), person_label(f.person))):
             rel = idx.kinship(f.person, subjects[0]).label if subjects else ""
             ra = reach.get(f.person)
             kids = "; ".join(f"{person_label(c.child)}: {c.via}" for c in ra.contacts) if ra else ""
             detail = "\n".join(x for x in (f.detail, f.notes, f"Source: {f.source}" if f.source else "") if x)
             rows.append((person_label(f.person), rel, f"{f.kind.label}\n{f.status.label}",
-                         _period(f.start, f.end), "current" if f.active_on(as_at) else "ended", kids, detail))
+                         _period(f.start, f.end, as_at), "current" if f.active_on(as_at) else "ended", kids,
+                         detail))
         out.append(TableSpec("risk", "Risk summary",
                              ("Person", "Relationship", "Risk", "Period", "Status", "Contact with children",
                               "Detail"), tuple(rows), (2, 1.8, 2.2, 1.8, 1, 3.2, 3)))

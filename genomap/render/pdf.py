@@ -492,15 +492,18 @@ class _Composer:
         c.line(r.x, r.top, r.right, r.top)
         fields_w = 250.0
         left_w = r.w - fields_w - 16
-        self.text(c, r.x, r.top - 13, "GENOGRAM", 7.5, bold=True, color=MUTED)
-        self.text(c, r.x, r.top - 32, o.title or "Family genogram", 17, bold=True, max_w=left_w)
+        self.text(c, r.x, r.top - 11, "GENOGRAM", 7.5, bold=True, color=MUTED)
+        self.text(c, r.x, r.top - 29, o.title or "Family genogram", 17, bold=True, max_w=left_w)
         sub = []
         if o.reference:
             sub.append(f"Case reference {o.reference}")
-        if self.plan.tiled:
-            sub.append(f"Overview; the genogram is printed at readable size on the following "
-                       f"{len(self.plan.tiles)} pages")
-        self.text(c, r.x, r.top - 47, "  ·  ".join(sub), 9, color=INK, max_w=left_w)
+        if self.plan.tiled and len(self.plan.tiles) == 1:
+            sub.append("Overview: the genogram is printed at readable size on page 2")
+        elif self.plan.tiled:
+            sub.append(f"Overview: the genogram is printed at readable size on pages 2–"
+                       f"{len(self.plan.tiles) + 1} (sheets {self.plan.tiles[0].label}–"
+                       f"{self.plan.tiles[-1].label})")
+        self.text(c, r.x, r.top - 43, "  ·  ".join(sub), 9, color=INK, max_w=left_w)
         # the fields: two columns of label/value pairs
         fx = r.right - fields_w
         c.setLineWidth(0.4)
@@ -513,11 +516,11 @@ class _Composer:
         col_w = fields_w / 2
         for i, (label, value) in enumerate(items):
             cx = fx + (i % 2) * col_w
-            cy = r.top - 16 - (i // 2) * 24
+            cy = r.top - 12 - (i // 2) * 21
             self.text(c, cx, cy, label.upper(), 6.5, bold=True, color=MUTED)
             if value:
                 self.text(c, cx, cy - 11, value, 9.5, bold=(label == "As at"), max_w=col_w - 6)
-        self._page_field = (fx + col_w, r.top - 16 - 24 - 11)
+        self._page_field = (fx + col_w, r.top - 12 - 21 - 11)
         c.restoreState()
 
     def _title_page_number(self, c: Canvas, total: int) -> None:
@@ -571,7 +574,7 @@ class _Composer:
             c.setStrokeColor(_color("#333333"))
             c.setLineWidth(0.6)
             c.setDash([3, 2], 0)
-            for t in plan.tiles:
+            for t in (plan.tiles if len(plan.tiles) > 1 else ()):
                 x0, y0 = left + t.core.x * s, top - t.core.bottom * s
                 c.rect(x0, y0, t.core.w * s, t.core.h * s, stroke=1, fill=0)
                 c.setFillColor(colors.white)
@@ -594,8 +597,11 @@ class _Composer:
             r, col = tile.row + dr, tile.col + dc
             if 0 <= r < tile.rows and 0 <= col < tile.cols:
                 neighbours.append(f"{arrow} {pg.tile_label(r, col)}")
-        caption = (f"Sheet {tile.label}  (row {tile.row + 1} of {tile.rows}, column {tile.col + 1} of "
-                   f"{tile.cols})")
+        if tile.rows * tile.cols == 1:
+            caption = "The genogram at readable size"
+        else:
+            caption = (f"Sheet {tile.label}  (row {tile.row + 1} of {tile.rows}, column {tile.col + 1} of "
+                       f"{tile.cols}): align the registration marks with the neighbouring sheets")
         self.text(c, area.x, cap_y, caption, 9, bold=True)
         if neighbours:
             self.text(c, area.right, cap_y, "Continues on " + "   ".join(neighbours), 8, align="right",
