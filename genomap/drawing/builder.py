@@ -136,6 +136,7 @@ class _Builder:
         self.sym: dict[int, _Sym] = {}
         self.visible: set[int] = set()
         self.vertical_x: dict[int, list[float]] = defaultdict(list)  # row -> x of lines entering from above
+        self.down_x: dict[int, list[float]] = defaultdict(list)  # row -> x of lines leaving below
         self.extra_lane_used: dict[int, int] = defaultdict(int)
 
     # -- visibility -------------------------------------------------------------
@@ -237,6 +238,8 @@ class _Builder:
         else:
             lines = tuple(l for l in person_label(p, self.as_at) if not l.soft)
         y = self.lay.row_y[self.lay.row_of[p.id]] + style.SYMBOL / 2 + style.LABEL_GAP
+        if p.pregnancy is not PregnancyOutcome.NONE:
+            y = g.bottom + style.LABEL_GAP  # small symbols keep their label close
         i = 0
         while i < len(lines):
             j = i
@@ -432,6 +435,7 @@ class _Builder:
                 ref = ("parent_link", fs.primary_links[vkids[0]][0].id)
             if stub is not None:
                 self.lines.append(Polyline(stub, INK, ref=ref))
+            self.down_x[prow].append(drop_x)
             by_row: dict[int, list[int]] = defaultdict(list)
             for k in vkids:
                 by_row[lay.row_of[k]].append(k)
@@ -534,6 +538,7 @@ class _Builder:
             tx = cs.cx + (7 if side < 0 else -7) if not is_small(self.fs.people[l.child]) else cs.cx
             st = Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(l.kind, LineStyle.DASHED))
             pts = ((ps.cx + side * ps.half, ps.mid_y), (gx, ps.mid_y), (gx, ly), (tx, ly), (tx, cs.top))
+            self.down_x[prow].append(gx)
             self.lines.append(Polyline(pts, st, ref=("parent_link", l.id)))
             self.vertical_x[crow].append(tx)
             self._link_legend(l.kind)
@@ -639,19 +644,7 @@ class _Builder:
                 ys = [p[1] for p in poly]
                 pb = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
                 bbox = pb if bbox is None else _union_box(bbox, pb)
-                if i == 0:
-                    self._household_tab(label, piece[0], edge, fill, ref)
-            # link separated pieces of one household
-            for p0, p1 in zip(pieces, pieces[1:]):
-                a = p0[-1]
-                b = p1[0]
-                ax = (a[1] + a[2]) / 2
-                bx = (b[1] + b[2]) / 2
-                if b[0] == a[0]:
-                    pts = ((a[2], (a[3] + a[4]) / 2), (b[1], (b[3] + b[4]) / 2))
-                else:
-                    pts = ((ax, a[4]), (bx, b[3]))
-                self.households_l.append(Polyline(pts, Stroke(edge, 1.0, LineStyle.DOTTED), ref=ref, layer="households"))
+                self._household_tab(label, piece[-1], edge, fill, ref)
             if bbox is not None:
                 self.bounds[ref] = bbox
             key = "household:temporary" if hh.type.is_temporary else "household"
@@ -669,14 +662,15 @@ class _Builder:
                 label = label[:-2].rstrip() + "…"
                 w = text_width(label, size, bold=True) + 8
         h = 10.5
-        # slide right until no line coming down into the row crosses the tab
-        cands = [x0 + 8] + sorted(vx + 3 for vx in self.vertical_x.get(r, []) if x0 + 8 < vx + 3 < x1 - w)
+        # on the bottom edge, slid right until no line leaving the row crosses the tab
+        obstacles = self.down_x.get(r, [])
+        cands = [x0 + 8] + sorted(vx + 4 for vx in obstacles if x0 + 8 < vx + 4 < x1 - w)
         x = x0 + 8
         for c in cands:
-            if not any(c - 2 <= vx <= c + w + 2 for vx in self.vertical_x.get(r, [])):
+            if not any(c - 2 <= vx <= c + w + 2 for vx in obstacles):
                 x = c
                 break
-        y = top - h / 2
+        y = bottom - h / 2
         self.household_labels.append(Rect(x, y, w, h, Stroke(edge, 0.9), Fill(fill), radius=3, ref=ref,
                                           layer="household_labels"))
         self.household_labels.append(Text(x + 4, y + 1.3, (label,), size=size, bold=True, color=_darken(edge),

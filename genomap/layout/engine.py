@@ -287,9 +287,10 @@ def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
     """-1 (left) or +1 (right): the side of a lone parent the children's line leaves from."""
     p = g[1]
     kids = fs.groups[g]
-    mean = sum(x[k] for k in kids) / len(kids)
-    left_taken = any(x[q] < x[p] for q in fs.partners[p])
-    right_taken = any(x[q] > x[p] for q in fs.partners[p])
+    known = [x[k] for k in kids if k in x]
+    mean = sum(known) / len(known) if known else x[p] + 1.0
+    left_taken = any(x[q] < x[p] for q in fs.partners[p] if q in x)
+    right_taken = any(x[q] > x[p] for q in fs.partners[p] if q in x)
     if left_taken and not right_taken:
         return 1
     if right_taken and not left_taken:
@@ -338,22 +339,16 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint):
                 if g is not None and all(q in x for q in g[1:]):
                     drops[p] = _drop_x(fs, g, x, widths, row_of)
             dmean = sum(dot_x[p] for p in b) / len(b)
-            if len(b) == 2 and drops:
-                # a simple couple has no left/right convention: face each partner's family
-                da, db = drops.get(b[0]), drops.get(b[1])
-                if da is not None and db is not None:
-                    flip = da > db
-                elif da is not None:
-                    flip = da > dmean + 1
-                else:
-                    flip = db < dmean - 1  # type: ignore[operator]
-                if flip:
+            if len(b) == 2 and len(drops) == 2:
+                # two families: each partner faces their own
+                if drops[b[0]] > drops[b[1]]:
                     b.reverse()
             key = sum(drops.values()) / len(drops) if drops else dmean
             rank = min((_birth_rank(fs, p) for p in drops), default=0)
             keyed.append((key, rank, dmean, b))
         keyed.sort(key=lambda k: (round(k[0], 3), k[1], k[2]))
         blocks = [k[3] for k in keyed]
+        _face_siblings(fs, blocks)
         order = _order_row(fs, blocks, hint)
         targets = []
         centre = {id(k[3]): (k[0], k[2]) for k in keyed}
@@ -362,10 +357,33 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint):
             for p in b:
                 targets.append(key + (dot_x[p] - dmean))
         by_p = dict(zip([p for b in blocks for p in b], targets))
-        xs = _pava([by_p[p] for p in order], _gaps(fs, order, widths, hint))
+        xs = _place(fs, order, [by_p[p] for p in order], widths, hint)
         x.update(zip(order, xs))
         out_rows.append(order)
     return out_rows, x
+
+
+def _face_siblings(fs: FamilyStructure, blocks: list[list[int]]) -> None:
+    """A simple couple with one partner born into the picture: that partner sits on
+    the side of their siblings (so the sibship line does not run over the in-law)."""
+    group_pos: dict[GroupKey, list[int]] = defaultdict(list)
+    for i, b in enumerate(blocks):
+        for p in b:
+            g = fs.child_group.get(p)
+            if g is not None:
+                group_pos[g].append(i)
+    for i, b in enumerate(blocks):
+        if len(b) != 2:
+            continue
+        ga, gb = fs.child_group.get(b[0]), fs.child_group.get(b[1])
+        if (ga is None) == (gb is None):
+            continue
+        blood, g = (b[0], ga) if ga is not None else (b[1], gb)
+        before = sum(1 for j in group_pos[g] if j < i)
+        after = sum(1 for j in group_pos[g] if j > i)
+        want_right = after > before
+        if want_right != (b[1] == blood) and after != before:
+            b.reverse()
 
 
 def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[int]:
@@ -481,10 +499,38 @@ def _gaps(fs: FamilyStructure, row: list[int], widths, hint) -> list[float]:
     return gaps
 
 
+def _place(fs: FamilyStructure, order: list[int], targets: list[float], widths, hint) -> list[float]:
+    """x for a row in ``order``: nearest to ``targets`` keeping the minimum gaps, with
+    each run of partners moved rigidly so partnership lines stay short."""
+    gaps = _gaps(fs, order, widths, hint)
+    n = len(order)
+    if n == 0:
+        return []
+    units: list[list[int]] = [[0]]
+    for i in range(1, n):
+        a, b = order[i - 1], order[i]
+        if b in fs.partners[a]:
+            units[-1].append(i)
+        else:
+            units.append([i])
+    offs = [0.0] * n
+    for u in units:
+        for j in u[1:]:
+            offs[j] = offs[j - 1] + gaps[j - 1]
+    u_targets = [sum(targets[j] - offs[j] for j in u) / len(u) for u in units]
+    u_gaps = [offs[u[-1]] + gaps[u[-1]] for u in units[:-1]]
+    anchors = _pava(u_targets, u_gaps)
+    out = [0.0] * n
+    for u, a in zip(units, anchors):
+        for j in u:
+            out[j] = a + offs[j]
+    return out
+
+
 def _place_x(fs, rows, targets, widths, hint) -> dict[int, float]:
     x: dict[int, float] = {}
     for row in rows:
-        xs = _pava([targets[p] for p in row], _gaps(fs, row, widths, hint))
+        xs = _place(fs, row, [targets[p] for p in row], widths, hint)
         x.update(zip(row, xs))
     return x
 
@@ -515,7 +561,7 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2) -> dict[
             if not shift:
                 continue
             targets = [x[p] + (sum(shift[p]) / len(shift[p]) if shift[p] else 0.0) for p in row]
-            x.update(zip(row, _pava(targets, _gaps(fs, row, widths, hint))))
+            x.update(zip(row, _place(fs, row, targets, widths, hint)))
         # upward: couples centred over their children
         for r in range(len(rows) - 2, -1, -1):
             row = rows[r]
@@ -533,7 +579,7 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2) -> dict[
             for p in row:
                 s = shift.get(p)
                 targets.append(x[p] + (sum(s) / len(s) if s else 0.0))
-            x.update(zip(row, _pava(targets, _gaps(fs, row, widths, hint))))
+            x.update(zip(row, _place(fs, row, targets, widths, hint)))
     return x
 
 

@@ -244,14 +244,21 @@ class _Gen:
         ids = sorted(people)
         n_ties = max(2, len(ids) // 10)
         adults = [p for p in ids if people[p].birth and people[p].birth.year < TODAY.year - 18]
+        kin: dict[int, set[int]] = {p: set() for p in ids}
+        for pr in self.partnerships:
+            kin[pr.a].add(pr.b)
+            kin[pr.b].add(pr.a)
+        for l in self.links:
+            kin[l.parent].add(l.child)
+            kin[l.child].add(l.parent)
+        for p in ids:  # siblings and grandparents through one parent
+            for q in list(kin[p]):
+                kin[p] |= {x for x in kin[q] if x != p and abs(self.gen[x] - self.gen[p]) <= 1}
         for _ in range(n_ties):
             kind = r.choice(list(TieKind))
-            if kind.directed and adults:
-                a = r.choice(adults)
-                pool = [q for q in ids if abs(self.gen[q] - self.gen[a]) <= 1 and q != a]
-            else:
-                a = r.choice(ids)
-                pool = [q for q in ids if abs(self.gen[q] - self.gen[a]) <= 1 and q != a]
+            a = r.choice(adults if kind.directed and adults else ids)
+            pool = sorted(kin[a]) if r.random() < 0.9 else [q for q in ids if abs(self.gen[q] - self.gen[a]) <= 1]
+            pool = [q for q in pool if q != a]
             if not pool:
                 continue
             b = r.choice(pool)
