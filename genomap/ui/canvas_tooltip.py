@@ -66,10 +66,6 @@ def person_tooltip_html(snapshot: FamilySnapshot, pid: int, as_at: date) -> str:
     rows = []
     if p.birth is not None and p.pregnancy is PregnancyOutcome.NONE:
         rows.append(_row("Born", escape(str(p.birth))))
-    if p.death is not None:
-        rows.append(_row("Died", escape(str(p.death))))
-    elif p.deceased and p.pregnancy is PregnancyOutcome.NONE:
-        rows.append(_row("Died", "date not known"))
     if p.aliases:
         rows.append(_row("Also known as", escape(p.aliases)))
 
@@ -84,7 +80,10 @@ def person_tooltip_html(snapshot: FamilySnapshot, pid: int, as_at: date) -> str:
         return out
 
     lives = hh_names((ResidenceKind.LIVES,))
-    rows.append(_row("Lives at", ", ".join(lives) if lives else f"<span style='color:{_MUTED}'>not recorded</span>"))
+    if lives:
+        rows.append(_row("Lives at", ", ".join(lives)))
+    elif not p.is_dead_on(as_at) and p.pregnancy is PregnancyOutcome.NONE:
+        rows.append(_row("Lives at", f"<span style='color:{_MUTED}'>not recorded</span>"))
     for kind in (ResidenceKind.STAYS_REGULARLY, ResidenceKind.STAYS_OVERNIGHT):
         names = hh_names((kind,))
         if names:
