@@ -121,18 +121,18 @@ def test_unexpected_error_shows_calm_dialog_and_logs_no_personal_data(window, tm
     assert QApplication.instance() is not None  # still running
 
 
-def test_missing_graphviz_is_a_clear_message_not_a_crash(window, tmp_path):
+def test_missing_graphviz_is_a_clear_message_not_a_crash(window, tmp_path, monkeypatch):
+    monkeypatch.setenv("GENOMAP_DOT", str(tmp_path / "no-such-dot"))  # as if Graphviz were not installed
     path = tmp_path / "x.genomap"
     window.create_file(path, "Lee family")
-
-    def no_dot(_snapshot):
-        raise GraphvizMissing()
-
-    window.scheduler.draw = no_dot
     window.actions_by_name["add_person"].trigger()
     assert window.banner.isVisible()
     assert "Graphviz" in window.banner.text() and "apt-get install graphviz" in window.banner.text()
     assert window.people.row_count() == 1  # editing goes on
+    monkeypatch.delenv("GENOMAP_DOT")
+    window.actions_by_name["add_partner"].trigger()
+    assert not window.banner.isVisible()  # drawn again once dot is there
+    assert window.drawing is not None
 
 
 def test_failed_undo_leaves_the_stack_consistent(window, tmp_path):

@@ -79,6 +79,10 @@ class DrawScheduler(QObject):
             self._jobs.clear()
             self.drawing_ready.emit(drawing, snapshot)
             return
+        for old_gen, old_job in list(self._jobs.items()):  # not started yet: no need to start it at all
+            if self.pool.tryTake(old_job):
+                self._jobs.pop(old_gen, None)
+                self._snapshots.pop(old_gen, None)
         job = DrawJob(gen, snapshot, self.draw)
         job.signals.finished.connect(self._finished)
         self._snapshots[gen] = snapshot
