@@ -179,8 +179,12 @@ def export_case(
     drawing = (draw or (lambda s, d, o: _draw(s, d, o)))(red.snapshot, day, _draw_options(profile, draw_options))
     filename = red.suggested_filename(fmt)
 
+    if not prepared_by and not profile.hide_worker_names:
+        prepared_by = red.snapshot.author
+
     def check(texts) -> None:
-        leaks = red.leaks([*texts, filename])
+        # the preparer's own name is printed deliberately, even if withheld elsewhere
+        leaks = red.leaks([*(t for t in texts if not prepared_by or t != prepared_by), filename])
         if leaks:
             raise RedactionError(
                 f"export stopped: {len(leaks)} withheld value(s) would have appeared in the "
@@ -193,7 +197,7 @@ def export_case(
 
         opts = PdfOptions(
             paper=paper, landscape=landscape, marking=marking, title=red.title, reference=red.reference,
-            as_at=day, prepared_by=prepared_by or red.snapshot.author, audience=_audience(profile),
+            as_at=day, prepared_by=prepared_by, audience=_audience(profile),
             appendix=appendix, sections=sections,
         )
 

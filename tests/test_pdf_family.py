@@ -127,7 +127,7 @@ def fictional_family() -> FamilySnapshot:
 # Strings that must never leave the building under the named profiles.
 ADDRESSES = ["17 Thistlewood Crescent", "Quenby Row", "Larkspur Cottage", "Hollinsclough"]
 RISK_AGENCY_NOTES = ["Zanzibar", "Wolverton", "Rosalind Ebbsfleet", "Veridian", "Probation Quixote",
-                     "07700 900461", "Cornelius Blackthorne flagged"]
+                     "07700 900461", "Strategy discussion flagged"]
 CHILD_VOICE = ["I feel scared when the shouting"]
 NOTES = ["Provident Zephyrine", "Northumbria Xanthe", "Yarrowby"]
 ALL_NAMES = ["Wilhelmina", "Quarrington", "Zoë", "Łukasz", "Wróblewski", "Desmond", "Fairweather-Oduya",
@@ -268,7 +268,8 @@ def found_in_pdf(path, needles, surfaces=None) -> dict[str, list[str]]:
     for needle in needles:
         n, sq = norm(needle), squash(needle)
         where = [k for k, (a, b) in prepared.items() if n in a or sq in b]
-        where += [k for k, v in raw.items() if needle in v]
+        if any(ch.isalpha() for ch in needle):  # bare numbers occur in any stream's coordinates
+            where += [k for k, v in raw.items() if needle in v]
         if where:
             hits[needle] = where
     return hits

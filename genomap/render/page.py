@@ -413,8 +413,11 @@ def appendix_tables(snap, as_at: date, sections: Optional[set[str]] = None) -> l
             if c.day > as_at:
                 continue
             what = c.title
-            if c.ref and c.ref[0] == "event" and c.ref[1] in events and events[c.ref[1]].description:
-                what += "\n" + events[c.ref[1]].description
+            ev = events.get(c.ref[1]) if c.ref and c.ref[0] == "event" else None
+            if ev is not None and ev.description:
+                what += "\n" + ev.description
+            if ev is not None and ev.source:
+                what += f"\nSource: {ev.source}"
             kind = KIND_LABELS.get(c.kind, c.kind)
             if c.ref and c.ref[0] == "event" and c.ref[1] in events:
                 kind = events[c.ref[1]].kind.label
