@@ -290,3 +290,10 @@ def test_demo_data_passes_the_rules(doc):
 
     build_demo(doc)
     assert messages(doc, "error") == []
+
+
+def test_duplicates_and_dangling_links_are_refused_in_plain_words(doc, case):
+    mum = add_person(doc, case, given_names="Ann")
+    kid = add_child(doc, case, [mum], given_names="Kid")
+    refused(doc, add_parent_link, mum, kid, match="That parent–child link is already recorded.")
+    refused(doc, add_parent_link, mum, 9999, match="no longer exists")

@@ -40,6 +40,27 @@ class ValidationError(StoreError):
         super().__init__("; ".join(f.message for f in findings if f.is_error))
 
 
+_INTEGRITY_MESSAGES = [
+    ("unique", "parentlink", "That parent–child link is already recorded."),
+    ("unique", "casemember", "That person is already in this family map."),
+    ("unique", "eventperson", "That person is already linked to this event."),
+    ("unique", "eventhousehold", "That household is already linked to this event."),
+    ("foreign key", "", "The edit refers to a person, household, agency or family map that no "
+     "longer exists (it may have been deleted)."),
+    ("not null", "", "A required detail is missing from the edit."),
+    ("unique", "", "That is already recorded."),
+]
+
+
+def _integrity_finding(exc: sa.exc.IntegrityError) -> "rules.Finding":
+    """The database refused a row (duplicate, dangling link): say so in plain words."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    for kind, table, message in _INTEGRITY_MESSAGES:
+        if kind in text and table in text:
+            return rules.Finding(rules.ERROR, message, table or "", None)
+    return rules.Finding(rules.ERROR, "The edit conflicts with what is already recorded.", "", None)
+
+
 class Document:
     """A GenoMap database and the edits made to it."""
 
@@ -107,8 +128,11 @@ class Document:
         with Session(self.engine, expire_on_commit=False, autoflush=True) as session:
             recorder = ChangeRecorder(session)
             try:
-                fn(session)
-                session.flush()
+                try:
+                    fn(session)
+                    session.flush()
+                except sa.exc.IntegrityError as exc:
+                    raise ValidationError([_integrity_finding(exc)]) from None
                 findings = rules.validate(session, recorder.touched)
                 errors = [f for f in findings if f.is_error]
                 if errors:
