@@ -115,6 +115,7 @@ class _Sym:
     bottom: float
     half: float  # half width at mid-height (where partnership lines attach)
     mid_y: float
+    entry: float = 0.0  # y where a line from above meets the (outer) outline
 
 
 class _Builder:
@@ -168,6 +169,8 @@ class _Builder:
 
     def draw_person(self, p: PersonView) -> None:
         g = self.symbol_geometry(p)
+        g.entry = g.top - (style.DOUBLE_GAP if p.is_subject and not is_small(p)
+                           and p.pregnancy is PregnancyOutcome.NONE else 0.0)
         self.sym[p.id] = g
         ref = ("person", p.id)
         b = g.box
@@ -469,9 +472,9 @@ class _Builder:
                 s = self.sym[k]
                 link = fs.primary_links[k][0]
                 st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
-                self.lines.append(Polyline(((apex_x, ly), (s.cx, s.top)), st, ref=("parent_link", link.id)))
-                tops.append((s.cx, s.top))
-                self._pr_mark(k, s.cx, ly, s.top)
+                self.lines.append(Polyline(((apex_x, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
+                tops.append((s.cx, s.entry))
+                self._pr_mark(k, s.cx, ly, s.entry)
                 done.add(k)
             kind = people[members[0]].twin_kind
             if kind is TwinKind.IDENTICAL:
@@ -491,12 +494,12 @@ class _Builder:
             s = self.sym[k]
             link = fs.primary_links[k][0]
             st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
-            self.lines.append(Polyline(((s.cx, ly), (s.cx, s.top)), st, ref=("parent_link", link.id)))
+            self.lines.append(Polyline(((s.cx, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
             self.vertical_x[lay.row_of[k]].append(s.cx)
             xs.append(s.cx)
             if link.kind is not ParentLinkKind.BIOLOGICAL:
                 self._link_legend(link.kind)
-            self._pr_mark(k, s.cx, ly, s.top)
+            self._pr_mark(k, s.cx, ly, s.entry)
         return xs
 
     def _link_legend(self, kind: ParentLinkKind) -> None:
@@ -537,8 +540,20 @@ class _Builder:
             ly = lay.lane_y(crow, lane)
             tx = cs.cx + (7 if side < 0 else -7) if not is_small(self.fs.people[l.child]) else cs.cx
             st = Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(l.kind, LineStyle.DASHED))
-            pts = ((ps.cx + side * ps.half, ps.mid_y), (gx, ps.mid_y), (gx, ly), (tx, ly), (tx, cs.top))
-            self.down_x[prow].append(gx)
+            start = (ps.cx + side * ps.half, ps.mid_y)
+            if prow + 1 < crow:
+                # rows in between: cross them where nobody stands
+                ly1 = lay.lane_y(prow + 1, self._extra_lane(prow + 1))
+                fx = self._free_x(range(prow + 1, crow), tx)
+                pts = (start, (gx, ps.mid_y), (gx, ly1), (fx, ly1), (fx, ly), (tx, ly), (tx, cs.entry))
+            elif prow > crow:
+                fx = self._free_x(range(crow, prow), gx)
+                pts = (start, (gx, ps.mid_y), (gx, ly), (tx, ly), (tx, cs.entry)) if fx == gx else \
+                    (start, (gx, ps.mid_y), (gx, lay.lane_y(prow, self._extra_lane(prow))),
+                     (fx, lay.lane_y(prow, self.extra_lane_used[prow] - 1 + lay.sib_lanes[prow])),
+                     (fx, ly), (tx, ly), (tx, cs.entry))
+            else:
+                pts = (start, (gx, ps.mid_y), (gx, ly), (tx, ly), (tx, cs.entry))
             self.lines.append(Polyline(pts, st, ref=("parent_link", l.id)))
             self.vertical_x[crow].append(tx)
             self._link_legend(l.kind)
@@ -547,6 +562,25 @@ class _Builder:
                                         color=style.INK_SOFT, align=Align.LEFT if side > 0 else Align.RIGHT,
                                         ref=("parent_link", l.id), layer="badges"))
             del prow
+
+    def _free_x(self, rows, target: float) -> float:
+        """The x nearest ``target`` where a vertical line crosses ``rows`` without touching anyone."""
+        lay = self.lay
+        spans = []
+        for r in rows:
+            for p in lay.rows[r]:
+                if p in self.visible:
+                    half = max(lay.footprint[p], style.SYMBOL) / 2 + 3
+                    spans.append((lay.x[p] - half, lay.x[p] + half))
+        def free(x):
+            return not any(a <= x <= b for a, b in spans)
+        if free(target):
+            return target
+        cands = sorted({a - 3 for a, _ in spans} | {b + 3 for _, b in spans}, key=lambda c: abs(c - target))
+        for c in cands:
+            if free(c):
+                return c
+        return target
 
     # -- ties -------------------------------------------------------------------------
     def draw_ties(self) -> None:

@@ -237,6 +237,8 @@ def compute_layout(
     # secondary links each get a lane in the band above the child
     for l in fs.secondary_links:
         extra_lanes[row_of[l.child]] += 1
+        if row_of[l.parent] + 1 < row_of[l.child]:
+            extra_lanes[row_of[l.parent] + 1] += 1
 
     # row y: symbol centre; band above row r holds its lanes
     row_y: list[float] = []
