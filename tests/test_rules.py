@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel
 
 from genomap.errors import is_user_facing
 from genomap.model import rules
@@ -14,7 +14,7 @@ from genomap.model.tables import (
 )
 from genomap.store.document import ValidationError
 
-from factories import add_case, add_child, add_couple, add_parent_link, add_person, add_row, make_document, update_row
+from factories import add_case, add_child, add_parent_link, add_person, add_row, make_document, update_row
 
 
 @pytest.fixture

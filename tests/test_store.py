@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, select
 from genomap.demo import build_demo
 from genomap.errors import is_user_facing
 from genomap.model.tables import (
-    Case, CaseMember, Event, EventPerson, Household, ParentLink, Partnership, Person, Residence, Tie,
+    Event, EventPerson, Household, Person, Residence, Tie,
 )
 from genomap.store import files, repository
 from genomap.store.document import Document

@@ -358,9 +358,8 @@ def _parent_link(look: _Lookups, link: ParentLink) -> Iterator[Finding]:
         yield _error(link, f"{look.name(link.child_id)} cannot be their own parent.")
         return
     parent_name, child_name = look.name(link.parent_id), look.name(link.child_id)
-    yield from _period(
-        link, f"The {_label(ParentLinkKind, link.kind).lower()} parent link from {parent_name} to {child_name}"
-    )
+    kind = _label(ParentLinkKind, link.kind).lower()
+    yield from _period(link, f"The {kind} parent link from {parent_name} to {child_name}")
     if link.kind != ParentLinkKind.BIOLOGICAL:
         return
     parent, child = look.person(link.parent_id), look.person(link.child_id)
