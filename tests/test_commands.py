@@ -181,6 +181,9 @@ def test_ties_deceased_links_agencies_events(doc, case_id):
     tie = check_round_trip(doc, command("Tie", edits.add_tie, a, b, "close", status="alleged", start="2019"))
     with doc.read() as s:
         assert s.get(Tie, tie).kind is TieKind.CLOSE
+    check_round_trip(doc, command("Edit tie", edits.update_fields, "tie", tie, kind="hostile", end="2022"))
+    with doc.read() as s:
+        assert s.get(Tie, tie).kind is TieKind.HOSTILE
     check_round_trip(doc, command("Deceased", edits.mark_deceased, a, "Mar 2020"))
     assert people(doc, given_names="A")[0].is_dead
     other_case = command("Case 2", edits.add_case, "Jones family").redo(doc)

@@ -458,3 +458,55 @@ def test_docks_state_is_remembered(qtbot, tmp_path):
     assert w2.people_dock.isVisible()
     assert w2.windowTitle() == "Lee family — x.genomap — GenoMap"
     w2.close()
+
+
+def _click_line(drive: Driver, ref) -> None:
+    """Click the middle of the first segment of a line drawn for ``ref`` on the genogram."""
+    from genomap.drawing.primitives import Polyline
+
+    canvas = drive.w.canvas
+    lines = [p for p in canvas.drawing().by_ref(ref) if isinstance(p, Polyline)]
+    assert lines, f"{ref} is not drawn as a line"
+    (x1, y1), (x2, y2) = lines[0].points[:2]
+    canvas.fit()
+    pos = canvas.mapFromScene((x1 + x2) / 2, (y1 + y2) / 2)
+    drive.qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_edit_partnership_from_the_genogram(drive, tmp_path):
+    w = drive.w
+    path = tmp_path / "x.genomap"
+    new_map(drive, path, "Lee family")
+    drive.menu("Family", "Add person")
+    drive.name_new_person("Amy", "Lee", "Female", "1990")
+    drive.context(drive.ref("Amy Lee"), "Add partner")
+    drive.name_new_person("Ben", "Lee", "Male", "1989")
+    partnership = ("partnership", w.snapshot.partnerships[0].id)
+    _click_line(drive, partnership)
+    assert w.details.ref == partnership
+    assert w.details.form.widget("between").text() == "Ben Lee and Amy Lee"
+    drive.details(enter_on="end", kind="Cohabiting", start="2012", end="Jun 2019", end_kind="Separated")
+    assert db_query(path, 'SELECT kind, start, "end", end_kind FROM partnership') == [
+        ("cohabiting", "2012-00-00", "2019-06-00", "separated")]
+    # an end before the start is refused next to the field, nothing written
+    drive.details(enter_on="end", end="2010")
+    assert "2010" in w.details.form.error_text()
+    assert db_query(path, 'SELECT "end" FROM partnership') == [("2019-06-00",)]
+    drive.shortcut("Ctrl+Z")
+    assert db_query(path, 'SELECT kind, "end" FROM partnership') == [("married", None)]
+
+
+def test_help_dialogs_open(drive, tmp_path):
+    w = drive.w
+    for item, name in (("About", "aboutDialog"), ("Keyboard shortcuts", "shortcutsDialog"), ("Legend", "legendDialog")):
+        drive.menu("Help", item)
+        assert w.dialog.objectName() == name and w.dialog.isVisible()
+        w.dialog.reject()
+    new_map(drive, tmp_path / "x.genomap", "Lee family")
+    drive.menu("Family", "Add person")
+    drive.name_new_person("Amy", "Lee", "Female", "1990")
+    drive.menu("Help", "Legend")
+    from PySide6.QtWidgets import QTableWidget
+
+    tables = w.dialog.findChildren(QTableWidget)
+    assert tables and tables[0].rowCount() >= 1

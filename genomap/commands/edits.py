@@ -155,7 +155,7 @@ def add_person(session: Session, case_id: Optional[int], is_subject: bool = Fals
     return _new_person(session, case_id, fields, is_subject=is_subject, role=role).id  # type: ignore[return-value]
 
 
-def update_fields(session: Session, kind: str | type[SQLModel], row_id: int | tuple, **fields) -> None:
+def update_fields(session: Session, kind: str | type[SQLModel], row_id: int | tuple, /, **fields) -> None:
     """Change some fields of one row (person, partnership, tie, household, involvement…)."""
     table = table_for(kind)
     obj = _get(session, table, row_id)
@@ -173,7 +173,7 @@ def update_fields(session: Session, kind: str | type[SQLModel], row_id: int | tu
     session.flush()
 
 
-def set_membership(session: Session, case_id: int, person_id: int, **fields) -> None:
+def set_membership(session: Session, case_id: int, person_id: int, /, **fields) -> None:
     """Change how a person takes part in a case (``is_subject``, ``role``)."""
     member = session.scalars(
         select(CaseMember).where(CaseMember.case_id == case_id, CaseMember.person_id == person_id)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from genomap.commands import CommandError, command, edits
 from genomap.model.dates import PartialDateError
 from genomap.model.enums import (
-    FactStatus, HouseholdType, PartnershipEnd, PartnershipKind, PregnancyOutcome, ResidenceKind, Sex, TieKind,
+    FactStatus, HouseholdType, ParentLinkKind, PartnershipEnd, TriState, PartnershipKind, PregnancyOutcome, ResidenceKind, Sex, TieKind,
     EventKind,
 )
 from genomap.store.document import ValidationError
@@ -58,6 +58,15 @@ PAGES: dict[str, list[FieldSpec]] = {
         FieldSpec("end", "Ended", "date"),
         FieldSpec("end_kind", "How it ended", "enum", PartnershipEnd),
         FieldSpec("living_together", "Separated but still living together", "bool"),
+        *SOURCED,
+        FieldSpec("notes", "Notes", "multiline"),
+    ],
+    "parent_link": [
+        FieldSpec("between", "Parent and child", "readonly"),
+        FieldSpec("kind", "Kind of parent", "enum", ParentLinkKind),
+        FieldSpec("parental_responsibility", "Parental responsibility", "enum", TriState),
+        FieldSpec("start", "From", "date"),
+        FieldSpec("end", "Until", "date"),
         *SOURCED,
         FieldSpec("notes", "Notes", "multiline"),
     ],
@@ -103,7 +112,7 @@ PAGES: dict[str, list[FieldSpec]] = {
 }
 
 TITLES = {
-    "person": "Person", "partnership": "Relationship", "tie": "Tie", "household": "Household",
+    "person": "Person", "partnership": "Relationship", "parent_link": "Parent and child", "tie": "Tie", "household": "Household",
     "residence": "Residence", "involvement": "Agency involvement", "event": "Chronology event",
 }
 
@@ -215,6 +224,8 @@ class DetailsPanel(QWidget):
             values.update(data.membership(self.document, self.case_id, values["id"]) or {})
         elif kind == "partnership":
             values["between"] = f"{self.names(values['person_a_id'])} and {self.names(values['person_b_id'])}"
+        elif kind == "parent_link":
+            values["between"] = f"{self.names(values['parent_id'])} → {self.names(values['child_id'])}"
         elif kind == "tie":
             values["between"] = f"{self.names(values['from_id'])} → {self.names(values['to_id'])}"
         elif kind == "residence":
