@@ -58,6 +58,7 @@ from genomap.layout.engine import Layout, drop_parent, single_parent_side
 from genomap.layout.family import is_small
 from genomap.model.enums import (
     FactStatus, LegalStatusKind, ParentLinkKind, PartnershipEnd, PartnershipKind, PregnancyOutcome,
+    ResidenceKind,
     Sex, TieKind, TriState, TwinKind,
 )
 from genomap.store.snapshot import FamilySnapshot, PartnershipView, PersonView
@@ -148,6 +149,19 @@ class _Builder:
         if p.pregnancy is not PregnancyOutcome.NONE:
             b = b - timedelta(days=280)
         return b <= self.as_at
+
+    def _label_backdrop(self, pid: int) -> Optional[str]:
+        """Labels sit on their household's tint (or white) so crossing ties pass under them."""
+        if not self.opts.show_ties:
+            return None
+        h = self.home.get(pid)
+        if h is None or not self.opts.show_households:
+            return "#ffffff"
+        return self.household_fill(h)[0]
+
+    def household_fill(self, hid: int) -> tuple[str, str]:
+        i = self.colour_of.get(hid, 0)
+        return style.HOUSEHOLD_FILLS[i % len(style.HOUSEHOLD_FILLS)]
 
     def legend_add(self, key: str, label: str, sample: tuple[Primitive, ...]) -> None:
         if key not in self.legend:
@@ -252,7 +266,7 @@ class _Builder:
             run = lines[i:j]
             self.texts.append(Text(g.cx, y, tuple(l.text for l in run), size=run[0].size, bold=run[0].bold,
                                    italic=run[0].italic, color=style.TEXT_SOFT if run[0].soft else style.TEXT,
-                                   ref=ref))
+                                   ref=ref, background=self._label_backdrop(p.id)))
             y += sum(l.height for l in run)
             i = j
         if self.opts.show_badges:
@@ -620,27 +634,25 @@ class _Builder:
             self.ties_l.extend(prims)
             sample = ((4.0, 9.0), (32.0, 9.0))
             samp = _tie_geometry(t.kind, [sample[0], (18.0, 9.0), sample[1]], colour, None)
-            self.legend_add(f"tie:{t.kind.value}", label + (" (arrow: towards the person harmed)" if t.kind.directed and t.kind is not TieKind.NO_CONTACT_ORDER else ""), tuple(samp))
+            self.legend_add(f"tie:{t.kind.value}", label, tuple(samp))
+            if t.kind.directed:
+                self.legend_add("tie:~arrow", "Arrow: towards the person harmed / protected", (
+                    Polyline(((4, 9), (26, 9)), Stroke(style.INK, 1.2)),
+                    Polygon(arrowhead((32, 9), (1, 0), 7.5, 3.8), Stroke(style.INK, 0.8), Fill(style.INK))))
 
     # -- households ---------------------------------------------------------------------
     def draw_households(self) -> None:
         lay = self.lay
         members: dict[int, set[int]] = defaultdict(set)
-        for pid in sorted(self.visible):
-            hs = self.snap.households_of(pid, self.as_at)
-            if not hs:
-                continue
-            hint = lay.household_hint.get(pid)
-            h = hint if hint in hs else min(hs)
+        for pid, h in self.home.items():
             members[h].add(pid)
-        colour_of = {h.id: i for i, h in enumerate(sorted(self.snap.households, key=lambda h: h.id))}
         for hid in sorted(members):
             ms = members[hid]
             try:
                 hh = self.snap.household(hid)
             except KeyError:
                 continue
-            fill, edge = style.HOUSEHOLD_FILLS[colour_of.get(hid, 0) % len(style.HOUSEHOLD_FILLS)]
+            fill, edge = self.household_fill(hid)
             ref = ("household", hid)
             # runs of members per row (visible people only; hidden slots are empty space)
             runs: list[tuple[int, float, float, float, float]] = []  # row, x0, x1, top, bottom
@@ -714,6 +726,17 @@ class _Builder:
     def build(self) -> Drawing:
         fs = self.fs
         self.visible = {pid for pid, p in fs.people.items() if self._visible(p)}
+        self.colour_of = {h.id: i for i, h in enumerate(sorted(self.snap.households, key=lambda h: h.id))}
+        self.home: dict[int, int] = {}
+        known = {h.id for h in self.snap.households}
+        lives: dict[int, list[int]] = defaultdict(list)
+        for r in self.snap.residences:
+            if r.kind is ResidenceKind.LIVES and r.person in self.visible and r.household in known \
+                    and r.active_on(self.as_at):
+                lives[r.person].append(r.household)
+        for pid, hs in lives.items():
+            hint = self.lay.household_hint.get(pid)
+            self.home[pid] = hint if hint in hs else min(hs)
         for pid in sorted(self.visible):
             self.draw_person(fs.people[pid])
         self.draw_unions()

@@ -130,6 +130,9 @@ class Text:
     align: Align = Align.CENTER
     ref: Ref = None
     layer: str = "base"
+    # optional backdrop colour painted behind the text's lines (1 pt around them), so
+    # ties crossing a label do not hide it; renderers without support may ignore it
+    background: Optional[str] = None
 
     @property
     def line_height(self) -> float:

@@ -150,6 +150,19 @@ class TextItem(QGraphicsItem):
         painter.setFont(_font(t.bold, t.italic))
         painter.setPen(QColor(t.color))
         s = self._scale
+        if t.background:
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(t.background))
+            for i, w in enumerate(self._widths):
+                if t.align is Align.CENTER:
+                    x = t.x - w / 2
+                elif t.align is Align.RIGHT:
+                    x = t.x - w
+                else:
+                    x = t.x
+                painter.drawRect(QRectF(x - 1, t.y + i * t.line_height, w + 2, t.line_height))
+            painter.restore()
         for i, (line, w) in enumerate(zip(t.lines, self._widths)):
             if t.align is Align.CENTER:
                 x = t.x - w / 2
