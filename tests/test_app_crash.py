@@ -122,6 +122,11 @@ def test_unexpected_error_shows_calm_dialog_and_logs_no_personal_data(window, tm
 
 
 def test_missing_graphviz_is_a_clear_message_not_a_crash(window, tmp_path, monkeypatch):
+    from collections import OrderedDict
+
+    import genomap.layout.engine as engine
+
+    monkeypatch.setattr(engine, "_CACHE", OrderedDict())  # layouts of earlier tests would hide the problem
     monkeypatch.setenv("GENOMAP_DOT", str(tmp_path / "no-such-dot"))  # as if Graphviz were not installed
     path = tmp_path / "x.genomap"
     window.create_file(path, "Lee family")
