@@ -618,8 +618,11 @@ class _Mapper:
                 self.report.mapped[f"INDI.{tag}"] += 1
             elif tag in BOOKKEEPING:
                 self.report.not_imported[f"INDI.{tag} (bookkeeping)"] += 1
-            elif tag == "_GMKNOWNAS":
-                f["known_as"] = c.value[:MAX_NAME]
+            elif tag == "_GMSEX":
+                try:
+                    f["sex"] = Sex(c.value.strip().lower())
+                except ValueError:
+                    self.keep(p.kept, c, "INDI")
             else:
                 self.keep(p.kept, c, "INDI")
         p.notes.extend(birth_notes)
@@ -640,11 +643,15 @@ class _Mapper:
                 family = f"{family} {after.strip()}".strip()
         else:
             given = v
-        givn, surn = n.sub_value("GIVN").strip(), n.sub_value("SURN").strip()
-        if not given and givn:
+        # GIVN/SURN are the authoritative pieces when present (names may contain '/')
+        givn, surn = " ".join(n.sub_value("GIVN").split()), " ".join(n.sub_value("SURN").split())
+        if givn:
             given = givn
-        if not family and surn:
+        if surn:
             family = surn
+            nsfx = n.sub_value("NSFX").strip()
+            if nsfx:
+                family = f"{family} {nsfx}"
         display = " ".join(x for x in (given, family) if x)
         return given, family, display
 
