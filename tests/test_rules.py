@@ -297,3 +297,30 @@ def test_duplicates_and_dangling_links_are_refused_in_plain_words(doc, case):
     kid = add_child(doc, case, [mum], given_names="Kid")
     refused(doc, add_parent_link, mum, kid, match="That parent–child link is already recorded.")
     refused(doc, add_parent_link, mum, 9999, match="no longer exists")
+
+
+@pytest.mark.parametrize("problem", ["cycle", "overlap", "death"])
+def test_big_edits_are_checked_the_same_way(doc, case, homes, problem):
+    """An import touches hundreds of rows: the rules then read the file once (bulk mode)."""
+    old = add_person(doc, case, given_names="Old", birth="1950")
+    add_row(doc, Residence, person_id=old, household_id=homes[0], start="2000")
+    before = dump(doc)
+
+    def write(s):
+        people = [Person(given_names=f"P{i}", birth="1990") for i in range(rules.BULK_ROWS)]
+        s.add_all(people)
+        s.flush()
+        if problem == "cycle":
+            s.add(ParentLink(parent_id=people[0].id, child_id=people[1].id))
+            s.add(ParentLink(parent_id=people[1].id, child_id=old))
+            s.add(ParentLink(parent_id=old, child_id=people[0].id))
+        elif problem == "overlap":
+            s.add(Residence(person_id=old, household_id=homes[1], start="2010"))
+        else:
+            people[7].death = "1980"
+
+    expected = {"cycle": "cannot be their own ancestor", "overlap": "Old cannot live in two places at once",
+                "death": "P7's date of death (1980) is before their date of birth (1990)"}[problem]
+    with pytest.raises(ValidationError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        doc.edit("import", write)
+    assert dump(doc) == before

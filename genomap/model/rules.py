@@ -115,7 +115,7 @@ def _d(value) -> Optional[PartialDate]:
 class _Lookups:
     """Rows the rules need besides the one being checked, fetched by queries."""
 
-    full = False  # check_all mode: report each pair once
+    full = False  # whole-file check: report each pair of rows once
 
     def __init__(self, session: Session):
         self.session = session
@@ -162,14 +162,38 @@ class _Lookups:
     def event(self, event_id: int) -> Optional[Event]:
         return self.session.get(Event, event_id)
 
+    def links_of(self, pid: int) -> list[ParentLink]:
+        return list(
+            self.session.scalars(
+                select(ParentLink).where(or_(ParentLink.parent_id == pid, ParentLink.child_id == pid))
+            )
+        )
+
+    def partnerships_of(self, pid: int) -> list[Partnership]:
+        return list(
+            self.session.scalars(
+                select(Partnership).where(
+                    or_(Partnership.person_a_id == pid, Partnership.person_b_id == pid)
+                )
+            )
+        )
+
+    def events_of(self, pid: int) -> list[Event]:
+        return list(
+            self.session.scalars(
+                select(Event)
+                .join(EventPerson, EventPerson.event_id == Event.id)
+                .where(EventPerson.person_id == pid)
+            )
+        )
+
 
 class _Preloaded(_Lookups):
-    """Every row loaded once, for checking a whole database without N+1 queries."""
+    """Every row loaded once: checks a whole database (or a big import) without N+1 queries."""
 
-    full = True
-
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, full: bool = True):
         super().__init__(session)
+        self.full = full
         self.people = {p.id: p for p in session.scalars(select(Person))}
         self.households = {h.id: h for h in session.scalars(select(Household))}
         self.agencies = {a.id: a for a in session.scalars(select(Agency))}
@@ -185,8 +209,22 @@ class _Preloaded(_Lookups):
             if r.kind == ResidenceKind.LIVES:
                 self._lives[r.person_id].append(r)
         self._event_people: dict[int, list[int]] = defaultdict(list)
+        self._person_events: dict[int, list[Event]] = defaultdict(list)
         for ep in session.scalars(select(EventPerson)):
             self._event_people[ep.event_id].append(ep.person_id)
+            if ep.event_id in self.events:
+                self._person_events[ep.person_id].append(self.events[ep.event_id])
+        self._links_of: dict[int, list[ParentLink]] = defaultdict(list)
+        for link in self.parent_links:
+            self._links_of[link.parent_id].append(link)
+            if link.child_id != link.parent_id:
+                self._links_of[link.child_id].append(link)
+        self.partnerships = list(session.scalars(select(Partnership)))
+        self._partnerships_of: dict[int, list[Partnership]] = defaultdict(list)
+        for r in self.partnerships:
+            self._partnerships_of[r.person_a_id].append(r)
+            if r.person_b_id != r.person_a_id:
+                self._partnerships_of[r.person_b_id].append(r)
 
     def person(self, pid):
         return self.people.get(pid)
@@ -211,13 +249,29 @@ class _Preloaded(_Lookups):
     def event(self, event_id):
         return self.events.get(event_id)
 
+    def links_of(self, pid):
+        return self._links_of.get(pid, [])
+
+    def partnerships_of(self, pid):
+        return self._partnerships_of.get(pid, [])
+
+    def events_of(self, pid):
+        return self._person_events.get(pid, [])
+
 
 # -- public entry points ---------------------------------------------------------------
 
 
+#: Above this many touched rows (an import, the demo) the rules read every row
+#: once instead of querying per row.
+BULK_ROWS = 200
+
+
 def validate(session: Session, objects: Iterable[object]) -> list[Finding]:
     """Check the rows an edit inserted or changed; errors first, no duplicates."""
-    look = _Lookups(session)
+    objects = list(objects)
+    bulk = len(objects) > BULK_ROWS
+    look = _Preloaded(session, full=False) if bulk else _Lookups(session)
     found: list[Finding] = []
     cycle_children: set[int] = set()
     for obj in objects:
@@ -226,10 +280,14 @@ def validate(session: Session, objects: Iterable[object]) -> list[Finding]:
             cycle_children.add(obj.child_id)
         if isinstance(obj, Person) and obj.id is not None:
             found.extend(_check_related_to_person(look, obj))
-    for child_id in sorted(cycle_children):
-        path = _cycle_through(session, child_id)
-        if path:
-            found.append(_cycle_finding(look, path))
+    if bulk and cycle_children:
+        for cycle in _all_cycles(look.parent_links):
+            found.append(_cycle_finding(look, cycle))
+    else:
+        for child_id in sorted(cycle_children):
+            path = _cycle_through(session, child_id)
+            if path:
+                found.append(_cycle_finding(look, path))
     return _ordered(found)
 
 
@@ -239,7 +297,7 @@ def check_all(session: Session) -> list[Finding]:
     found: list[Finding] = []
     rows: list[Iterable] = [
         look.people.values(),
-        session.scalars(select(Partnership)),
+        look.partnerships,
         look.parent_links,
         session.scalars(select(Tie)),
         look.residences,
@@ -294,22 +352,12 @@ def _check_row(look: _Lookups, obj) -> Iterator[Finding]:
 
 def _check_related_to_person(look: _Lookups, person: Person) -> Iterator[Finding]:
     """A changed birth date can make the person's links and events look wrong."""
-    s = look.session
-    pid = person.id
-    for link in s.scalars(
-        select(ParentLink).where(or_(ParentLink.parent_id == pid, ParentLink.child_id == pid))
-    ):
+    for link in look.links_of(person.id):
         yield from (f for f in _parent_link(look, link) if not f.is_error)
-    for p in s.scalars(
-        select(Partnership).where(or_(Partnership.person_a_id == pid, Partnership.person_b_id == pid))
-    ):
-        yield from (f for f in _partnership(look, p) if not f.is_error)
-    for event in s.scalars(
-        select(Event).join(EventPerson, EventPerson.event_id == Event.id).where(
-            EventPerson.person_id == pid
-        )
-    ):
-        yield from _event_before_birth(look, event, pid)
+    for r in look.partnerships_of(person.id):
+        yield from (f for f in _partnership(look, r) if not f.is_error)
+    for event in look.events_of(person.id):
+        yield from _event_before_birth(look, event, person.id)
 
 
 def _period(obj, what: str) -> Iterator[Finding]:

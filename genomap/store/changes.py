@@ -87,6 +87,7 @@ class ChangeRecorder:
         self._changes: dict[tuple[str, tuple], RowChange] = {}
         self._order: list[tuple[str, tuple]] = []
         self.touched: list[object] = []  # new or modified objects still alive (for validation)
+        self._touched_ids: set[int] = set()  # identity, not ==: models compare field by field
         event.listen(session, "before_flush", self._before_flush)
         event.listen(session, "after_flush", self._after_flush)
 
@@ -110,7 +111,8 @@ class ChangeRecorder:
             table = inspect(obj).mapper.local_table.name
             key = _key(obj)
             after = None if kind == "deleted" else _row_values(obj)
-            if after is not None and obj not in self.touched:
+            if after is not None and id(obj) not in self._touched_ids:
+                self._touched_ids.add(id(obj))
                 self.touched.append(obj)
             self._merge(RowChange(table, key, before, after))
         self._pending.clear()
