@@ -510,3 +510,25 @@ def test_help_dialogs_open(drive, tmp_path):
 
     tables = w.dialog.findChildren(QTableWidget)
     assert tables and tables[0].rowCount() >= 1
+
+
+def test_typed_details_are_saved_when_choosing_someone_else(drive, tmp_path):
+    w = drive.w
+    path = tmp_path / "x.genomap"
+    new_map(drive, path, "Lee family")
+    drive.menu("Family", "Add person")
+    drive.name_new_person("Amy", "Lee", "Female", "1990")
+    drive.context(drive.ref("Amy Lee"), "Add partner")
+    drive.name_new_person("Ben", "Lee", "Male", "1989")
+    drive.ref("Amy Lee")
+    drive.type_into(w.details.form.widget("known_as"), "Ames")  # no Enter
+    ben = drive.click_person("Ben Lee")
+    assert w.details.heading.text() == "Ben Lee"
+    assert db_query(path, "SELECT known_as FROM person WHERE given_names = 'Amy'") == [("Ames",)]
+    # a change the model refuses keeps the form (and its message) on screen
+    drive.type_into(w.details.form.widget("death"), "1980")
+    drive.click_person("Amy Lee")
+    assert w.details.heading.text() == "Ben Lee"
+    assert w.selected_refs() == [ben]
+    assert "before their date of birth" in w.details.form.error_text("death")
+    assert db_query(path, "SELECT death FROM person WHERE given_names = 'Ben'") == [(None,)]

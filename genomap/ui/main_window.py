@@ -351,6 +351,8 @@ class MainWindow(QMainWindow):
         for panel in (self.households, self.agencies, self.chronology):
             panel.selection_changed.connect(self._record_chosen)
         self.details.applied.connect(lambda _ref: self.statusBar().showMessage("Saved", 2000))
+        self.details.save_refused.connect(lambda: self.statusBar().showMessage(
+            "Your changes in Details were not saved: correct them or press Revert", 6000))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     # ================================================================ files
@@ -744,7 +746,12 @@ class MainWindow(QMainWindow):
                 self.people.set_selected(refs)
         finally:
             self._syncing = False
-        self.details.show_ref(refs[0] if refs else None)
+        wanted = refs[0] if refs else None
+        self.details.show_ref(wanted)
+        if self.details.ref is not None and self.details.ref != wanted:
+            # Details kept a record whose changes were refused: select it again so what is
+            # highlighted is what the form shows (and what Delete would act on).
+            self._select([self.details.ref], source="window")
 
     def _record_chosen(self, ref) -> None:
         if ref is None:

@@ -121,6 +121,7 @@ class DetailsPanel(QWidget):
     """Shows one form per kind of record; ``show_ref`` picks which record."""
 
     applied = Signal(object)  # ref
+    save_refused = Signal()  # pending changes could not be saved; the form still shows why
 
     def __init__(self, run: Callable[[Any], Any], parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -176,6 +177,7 @@ class DetailsPanel(QWidget):
         return self.forms.get(self.ref[0]) if self.ref else None
 
     def set_document(self, document, case_id: Optional[int], names: Callable[[int], str]) -> None:
+        self.ref = None  # another file or family map: nothing pending belongs to it
         self.document = document
         self.case_id = case_id
         self.names = names
@@ -184,6 +186,10 @@ class DetailsPanel(QWidget):
     def show_ref(self, ref: Optional[tuple[str, int]]) -> None:
         if ref is not None and (ref[0] not in self.forms or self.document is None):
             ref = None
+        if ref == self.ref and ref is not None and self.form is not None and self.form.is_dirty():
+            return  # already shown, with the user's unsaved typing: keep it
+        if ref != self.ref and not self._save_pending():
+            return  # keep showing the record whose changes could not be saved, with the reason
         self.ref = ref
         if not self.reload():
             self.ref = None
@@ -252,6 +258,20 @@ class DetailsPanel(QWidget):
         dirty = bool(self.form is not None and self.form.is_dirty())
         self.apply_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
+
+    def _save_pending(self) -> bool:
+        """Typed but not applied changes are saved when another record is chosen (False if refused)."""
+        form = self.form
+        if form is None or self.ref is None or self.document is None:
+            return True
+        if not form.is_dirty():
+            return True
+        if data.row_values(self.document, *self.ref) is None:
+            return True  # the record was deleted: nothing to save it to
+        if self.apply():
+            return True
+        self.save_refused.emit()
+        return False
 
     # -- editing -----------------------------------------------------------
     def focus_field(self, name: str) -> None:
