@@ -53,7 +53,7 @@ from genomap.drawing.primitives import (
     Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive,
     Rect, Stroke, Text,
 )
-from genomap.drawing.text import person_label, text_width
+from genomap.drawing.text import person_label, text_width, wrap
 from genomap.layout.engine import Layout, drop_parent, single_parent_side
 from genomap.layout.family import is_small
 from genomap.model.enums import (
@@ -149,6 +149,24 @@ class _Builder:
         if p.pregnancy is not PregnancyOutcome.NONE:
             b = b - timedelta(days=280)
         return b <= self.as_at
+
+    def _fresh(self, link):
+        """The current snapshot's version of a parent link (PR and dates may have changed)."""
+        return self.link_by_id.get(link.id, link)
+
+    def _primary(self, child: int):
+        return [self._fresh(l) for l in self.fs.primary_links[child]]
+
+    def _primary_get(self, child: int, default=()):
+        return self._primary(child) if child in self.fs.primary_links else list(default)
+
+    def _current(self, key) -> Optional[PartnershipView]:
+        """The partnership record describing a couple on the view date (latest started)."""
+        recs = self.pair_records.get(key)
+        if not recs:
+            return None
+        started = [r for r in recs if r.started_on(self.as_at)]
+        return started[-1] if started else None
 
     def _label_backdrop(self, pid: int) -> Optional[str]:
         """Labels sit on their household's tint (or white) so crossing ties pass under them."""
@@ -323,16 +341,16 @@ class _Builder:
             a, b = key
             if a not in self.visible or b not in self.visible:
                 continue
-            rec = union.current(self.as_at)
+            rec = self._current(key)
             kids_visible = any(k in self.visible for g, ks in fs.groups.items() if g == ("u", a, b) for k in ks)
-            if rec is None and not union.implicit:
+            if rec is None and self.pair_records.get(key):
                 if not kids_visible:
                     continue  # not together yet
-                rec = union.partnerships[0]
+                rec = self.pair_records[key][0]
             left, right = (a, b) if lay.x[a] <= lay.x[b] else (b, a)
             ref = ("partnership", rec.id) if rec is not None else None
             if ref is None:
-                links = fs.primary_links.get(next(iter(fs.groups.get(("u", a, b), [0])), 0), [])
+                links = self._primary_get(next(iter(fs.groups.get(("u", a, b), [0])), 0), [])
                 ref = ("parent_link", links[0].id) if links else None
             row = lay.row_of[left]
             adjacent = self.fs.adjacent(key) and lay.row_of[right] == row
@@ -430,8 +448,8 @@ class _Builder:
             if g[0] == "u":
                 a, b = g[1], g[2]
                 union = fs.unions[(a, b)]
-                rec = union.current(self.as_at) or (union.partnerships[0] if union.partnerships else None)
-                ref = ("partnership", rec.id) if rec else ("parent_link", fs.primary_links[vkids[0]][0].id)
+                rec = self._current((a, b)) or (self.pair_records[(a, b)][0] if self.pair_records.get((a, b)) else None)
+                ref = ("partnership", rec.id) if rec else ("parent_link", self._primary(vkids[0])[0].id)
                 if fs.adjacent((a, b)):
                     drop_x = (lay.x[a] + lay.x[b]) / 2
                     start = (drop_x, py)
@@ -449,7 +467,7 @@ class _Builder:
                 sy = py
                 stub = ((lay.x[p] + side * self.sym[p].half, sy), (drop_x, sy))
                 start = (drop_x, sy)
-                ref = ("parent_link", fs.primary_links[vkids[0]][0].id)
+                ref = ("parent_link", self._primary(vkids[0])[0].id)
             if stub is not None:
                 self.lines.append(Polyline(stub, INK, ref=ref))
             self.down_x[prow].append(drop_x)
@@ -468,7 +486,7 @@ class _Builder:
     def _children_lines(self, ks: list[int], ly: float, group_ref) -> list[float]:
         """Vertical (or twin) lines from the sibship line to each child; returns attach xs."""
         lay, fs = self.lay, self.fs
-        people = fs.people
+        people = self.people
         xs: list[float] = []
         twins: dict[str, list[int]] = defaultdict(list)
         for k in ks:
@@ -484,7 +502,7 @@ class _Builder:
             tops = []
             for k in members:
                 s = self.sym[k]
-                link = fs.primary_links[k][0]
+                link = self._primary(k)[0]
                 st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
                 self.lines.append(Polyline(((apex_x, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
                 tops.append((s.cx, s.entry))
@@ -506,7 +524,7 @@ class _Builder:
             if k in done:
                 continue
             s = self.sym[k]
-            link = fs.primary_links[k][0]
+            link = self._primary(k)[0]
             st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
             self.lines.append(Polyline(((s.cx, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
             self.vertical_x[lay.row_of[k]].append(s.cx)
@@ -524,14 +542,14 @@ class _Builder:
     def _pr_mark(self, child: int, x: float, y0: float, y1: float) -> None:
         if not (self.opts.show_pr and self.opts.show_badges):
             return
-        links = [l for l in self.fs.primary_links[child] if l.parental_responsibility is TriState.YES]
+        links = [l for l in self._primary(child) if l.parental_responsibility is TriState.YES]
         if not links:
             return
-        prim = self.fs.primary_links[child]
+        prim = self._primary(child)
         if len(links) == len(prim):
             texts = [("PR", links[0].id)]
         else:
-            texts = [(f"PR {self.fs.people[l.parent].given_names.split(' ')[0][:10]}", l.id) for l in links]
+            texts = [(f"PR {self.people[l.parent].given_names.split(' ')[0][:10]}", l.id) for l in links]
         y = y1 - 2 - 6.6 * len(texts)
         for t, lid in texts:
             self.badges.append(Text(x + 2.5, y, (t,), size=5.5, bold=True, color=style.INK_SOFT, align=Align.LEFT,
@@ -543,7 +561,7 @@ class _Builder:
 
     def draw_secondary(self) -> None:
         lay = self.lay
-        for l in sorted(self.fs.secondary_links, key=lambda l: l.id):
+        for l in sorted((self._fresh(l) for l in self.fs.secondary_links), key=lambda l: l.id):
             if l.parent not in self.visible or l.child not in self.visible:
                 continue
             ps, cs = self.sym[l.parent], self.sym[l.child]
@@ -552,7 +570,7 @@ class _Builder:
             gx = lay.x[l.parent] + side * (lay.footprint[l.parent] / 2 + style.NODE_SEP / 2 - 3)
             lane = self._extra_lane(crow)
             ly = lay.lane_y(crow, lane)
-            tx = cs.cx + (7 if side < 0 else -7) if not is_small(self.fs.people[l.child]) else cs.cx
+            tx = cs.cx + (7 if side < 0 else -7) if not is_small(self.people[l.child]) else cs.cx
             st = Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(l.kind, LineStyle.DASHED))
             start = (ps.cx + side * ps.half, ps.mid_y)
             if prow + 1 < crow:
@@ -700,14 +718,10 @@ class _Builder:
     def _household_tab(self, label: str, run, edge: str, fill: str, ref) -> None:
         r, x0, x1, top, bottom = run
         size = 6.8
-        w = text_width(label, size, bold=True) + 8
-        avail = x1 - x0 - 16
-        if w > avail and avail > 30:
-            # shorten to fit the boundary, keep it readable
-            while w > avail and len(label) > 4:
-                label = label[:-2].rstrip() + "…"
-                w = text_width(label, size, bold=True) + 8
-        h = 10.5
+        avail = max(x1 - x0 - 16, 60.0)
+        lines = wrap(label, avail - 8, size, bold=True) or ("",)
+        w = max(text_width(l, size, bold=True) for l in lines) + 8
+        h = 10.5 + (len(lines) - 1) * size * 1.2
         # on the bottom edge, slid right until no line leaving the row crosses the tab
         obstacles = self.down_x.get(r, [])
         cands = [x0 + 8] + sorted(vx + 4 for vx in obstacles if x0 + 8 < vx + 4 < x1 - w)
@@ -716,16 +730,23 @@ class _Builder:
             if not any(c - 2 <= vx <= c + w + 2 for vx in obstacles):
                 x = c
                 break
-        y = bottom - h / 2
+        y = bottom - 5.25
         self.household_labels.append(Rect(x, y, w, h, Stroke(edge, 0.9), Fill(fill), radius=3, ref=ref,
                                           layer="household_labels"))
-        self.household_labels.append(Text(x + 4, y + 1.3, (label,), size=size, bold=True, color=_darken(edge),
+        self.household_labels.append(Text(x + 4, y + 1.3, tuple(lines), size=size, bold=True, color=_darken(edge),
                                           align=Align.LEFT, ref=ref, layer="household_labels"))
 
     # -- assemble -------------------------------------------------------------------------
     def build(self) -> Drawing:
         fs = self.fs
-        self.visible = {pid for pid, p in fs.people.items() if self._visible(p)}
+        # people from *this* snapshot: the cached layout may come from an earlier one
+        # with the same structure (names, sex, dates, flags may differ)
+        self.people = {p.id: p for p in self.snap.people}
+        self.visible = {pid for pid, p in self.people.items() if self._visible(p) and pid in self.lay.row_of}
+        self.link_by_id = {l.id: l for l in self.snap.parent_links}
+        self.pair_records: dict[tuple[int, int], list[PartnershipView]] = defaultdict(list)
+        for r in sorted(self.snap.partnerships, key=lambda r: ((r.start.sort_key() if r.start else ""), r.id)):
+            self.pair_records[(min(r.a, r.b), max(r.a, r.b))].append(r)
         self.colour_of = {h.id: i for i, h in enumerate(sorted(self.snap.households, key=lambda h: h.id))}
         self.home: dict[int, int] = {}
         known = {h.id for h in self.snap.households}
@@ -738,7 +759,7 @@ class _Builder:
             hint = self.lay.household_hint.get(pid)
             self.home[pid] = hint if hint in hs else min(hs)
         for pid in sorted(self.visible):
-            self.draw_person(fs.people[pid])
+            self.draw_person(self.people[pid])
         self.draw_unions()
         self.draw_descent()
         self.draw_secondary()

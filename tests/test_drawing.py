@@ -1,0 +1,322 @@
+"""The drawing builder: each symbol, line, tie and badge kind gives the expected primitives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from genomap.drawing.builder import TIE_STYLE
+from genomap.drawing.options import DrawOptions
+from genomap.drawing.primitives import Ellipse, LineStyle, Polygon, Polyline, Rect, Text
+from genomap.drawing.text import person_label, wrap, text_width
+from genomap.layout.checks import run_checks
+from genomap.layout.engine import cached_layout
+from genomap.model.dates import PartialDate
+from genomap.model.enums import (
+    FactStatus, HouseholdType, LegalStatusKind, ParentLinkKind, PartnershipEnd, PartnershipKind,
+    PregnancyOutcome, Sex, TieKind, TriState, TwinKind,
+)
+from genomap.pipeline import draw_family
+from genomap.store.snapshot import (
+    FamilySnapshot, HouseholdView, LegalStatusView, ParentLinkView, PartnershipView, PersonView,
+    ResidenceView, TieView,
+)
+
+DAY = date(2024, 6, 1)
+pd = PartialDate.parse
+
+
+def P(pid, sex=Sex.FEMALE, born="1985", **kw):
+    return PersonView(id=pid, given_names=f"P{pid}", family_name="Test", sex=sex,
+                      birth=pd(born) if born else None, **kw)
+
+
+def family(people, partnerships=(), links=(), ties=(), households=(), residences=(), legal=()):
+    return FamilySnapshot(case_id=1, title="T", people=tuple(people), partnerships=tuple(partnerships),
+                          parent_links=tuple(links), ties=tuple(ties), households=tuple(households),
+                          residences=tuple(residences), legal_statuses=tuple(legal))
+
+
+def couple_with_kids(kind=PartnershipKind.MARRIED, end_kind=PartnershipEnd.NONE, end=None, living=False,
+                     kids=(), link_kind=ParentLinkKind.BIOLOGICAL, **extra):
+    people = [P(1, Sex.MALE, "1980"), P(2, Sex.FEMALE, "1982")]
+    links = []
+    for i, kid in enumerate(kids):
+        people.append(kid)
+        links += [ParentLinkView(100 + 2 * i, 1, kid.id, link_kind, TriState.YES),
+                  ParentLinkView(101 + 2 * i, 2, kid.id, link_kind, TriState.YES)]
+    part = PartnershipView(10, 1, 2, kind, start=pd("2005"), end=pd(end) if end else None,
+                           end_kind=end_kind, living_together=living)
+    return family(people, [part], links, **extra)
+
+
+def prims_of(d, ref, kind=None, layer=None):
+    return [p for p in d.primitives if p.ref == ref and (kind is None or isinstance(p, kind))
+            and (layer is None or p.layer == layer)]
+
+
+def keys(d):
+    return {e.key for e in d.legend}
+
+
+# -- symbols ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sex, shape", [(Sex.MALE, Rect), (Sex.FEMALE, Ellipse), (Sex.OTHER, Polygon),
+                                        (Sex.UNKNOWN, Polygon)])
+def test_sex_symbols(sex, shape):
+    d = draw_family(family([P(1, sex)]), DAY)
+    shapes = [p for p in prims_of(d, ("person", 1)) if not isinstance(p, (Text, Polyline))]
+    assert len(shapes) == 1 and isinstance(shapes[0], shape)
+    box = d.bounds[("person", 1)]
+    assert box.w == pytest.approx(40) and box.h == pytest.approx(40)
+    ages = [t for t in prims_of(d, ("person", 1), Text) if t.lines == ("39",)]
+    assert ages and box.y < ages[0].y < box.bottom  # age inside the symbol
+
+
+def test_deceased_x_and_dates():
+    d = draw_family(family([P(1, Sex.MALE, "1940", death=pd("2010"), deceased=True)]), DAY)
+    xs = prims_of(d, ("person", 1), Polyline)
+    assert len(xs) == 2  # the X
+    text = " ".join(l for t in prims_of(d, ("person", 1), Text) for l in t.lines)
+    assert "b. 1940 – d. 2010" in text
+    assert "symbol:deceased" in keys(d)
+    # before the death: alive, no X, age shown
+    d2 = draw_family(family([P(1, Sex.MALE, "1940", death=pd("2010"), deceased=True)]), date(2000, 6, 1))
+    assert not prims_of(d2, ("person", 1), Polyline)
+
+
+def test_subject_double_outline_and_bold_name():
+    d = draw_family(family([P(1, is_subject=True)]), DAY)
+    assert len(prims_of(d, ("person", 1), Ellipse)) == 2
+    assert any(t.bold for t in prims_of(d, ("person", 1), Text))
+    assert "symbol:subject" in keys(d)
+
+
+@pytest.mark.parametrize("outcome, key", [
+    (PregnancyOutcome.PREGNANCY, "symbol:pregnancy"),
+    (PregnancyOutcome.MISCARRIAGE, "symbol:miscarriage"),
+    (PregnancyOutcome.STILLBIRTH, "symbol:stillbirth"),
+    (PregnancyOutcome.TERMINATION, "symbol:termination"),
+])
+def test_pregnancy_symbols(outcome, key):
+    kid = P(3, Sex.UNKNOWN, "2020", pregnancy=outcome)
+    d = draw_family(couple_with_kids(kids=[kid]), DAY)
+    ps = prims_of(d, ("person", 3))
+    assert key in keys(d)
+    if outcome is PregnancyOutcome.PREGNANCY:
+        tri = [p for p in ps if isinstance(p, Polygon)]
+        assert len(tri) == 1 and len(tri[0].points) == 3
+        assert any(t.lines == ("P",) for t in ps if isinstance(t, Text))
+    elif outcome is PregnancyOutcome.MISCARRIAGE:
+        e = [p for p in ps if isinstance(p, Ellipse)]
+        assert len(e) == 1 and e[0].fill is not None and e[0].rx < 12
+    elif outcome is PregnancyOutcome.TERMINATION:
+        assert [p for p in ps if isinstance(p, Ellipse)] and len([p for p in ps if isinstance(p, Polyline)]) == 1
+    else:
+        assert d.bounds[("person", 3)].w < 20 and len([p for p in ps if isinstance(p, Polyline)]) == 2
+
+
+def test_adopted_brackets_and_dashed_line():
+    kid = P(3, born="2015", adopted=True)
+    d = draw_family(couple_with_kids(kids=[kid], link_kind=ParentLinkKind.ADOPTIVE), DAY)
+    brackets = [p for p in prims_of(d, ("person", 3), Polyline) if len(p.points) == 4]
+    assert len(brackets) == 2
+    line = prims_of(d, ("parent_link", 100), Polyline)
+    assert line and line[0].stroke.style is LineStyle.DASHED
+    assert {"symbol:adopted", "link:adoptive"} <= keys(d)
+
+
+@pytest.mark.parametrize("kind, style", [(ParentLinkKind.FOSTER, LineStyle.DOTTED),
+                                          (ParentLinkKind.KINSHIP, LineStyle.DASH_DOT),
+                                          (ParentLinkKind.STEP, LineStyle.DASH_DOT_DOT)])
+def test_secondary_links_have_their_own_style(kind, style):
+    # a child with birth parents 1+2 and a third adult linked by ``kind``
+    snap = couple_with_kids(kids=[P(3, born="2015")])
+    carer = P(4, Sex.FEMALE, "1960")
+    link = ParentLinkView(200, 4, 3, kind)
+    snap = family(snap.people + (carer,), snap.partnerships, snap.parent_links + (link,))
+    d = draw_family(snap, DAY)
+    line = prims_of(d, ("parent_link", 200), Polyline)
+    assert len(line) == 1 and line[0].stroke.style is style
+    assert f"link:{kind.value}" in keys(d)
+
+
+# -- partnerships --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, style", [(PartnershipKind.MARRIED, LineStyle.SOLID),
+                                          (PartnershipKind.CIVIL_PARTNERSHIP, LineStyle.SOLID),
+                                          (PartnershipKind.COHABITING, LineStyle.DASHED),
+                                          (PartnershipKind.DATING, LineStyle.DOTTED),
+                                          (PartnershipKind.ENGAGED, LineStyle.DASHED)])
+def test_partnership_line_styles(kind, style):
+    d = draw_family(couple_with_kids(kind), DAY)
+    lines = prims_of(d, ("partnership", 10), Polyline)
+    assert lines[0].stroke.style is style
+    (x0, y0), (x1, y1) = lines[0].points
+    assert y0 == y1  # horizontal, between the partners at mid-height
+    b1, b2 = d.bounds[("person", 1)], d.bounds[("person", 2)]
+    assert y0 == pytest.approx(b1.center[1])
+    assert {round(x0), round(x1)} == {round(min(b1.right, b2.right)), round(max(b1.x, b2.x))}
+    rings = prims_of(d, ("partnership", 10), Ellipse)
+    assert bool(rings) == (kind is PartnershipKind.ENGAGED)
+
+
+@pytest.mark.parametrize("end_kind, slashes, house", [
+    (PartnershipEnd.SEPARATED, 1, False), (PartnershipEnd.DIVORCED, 2, False), (PartnershipEnd.WIDOWED, 0, False)])
+def test_partnership_endings(end_kind, slashes, house):
+    d = draw_family(couple_with_kids(end_kind=end_kind, end="2015"), DAY)
+    marks = [p for p in prims_of(d, ("partnership", 10), Polyline) if len(p.points) == 2
+             and p.points[0][1] != p.points[1][1]]
+    assert len(marks) == slashes
+    # before the end date, no slash
+    d2 = draw_family(couple_with_kids(end_kind=end_kind, end="2015"), date(2010, 1, 1))
+    assert not [p for p in prims_of(d2, ("partnership", 10), Polyline) if p.points[0][1] != p.points[-1][1]
+                and len(p.points) == 2]
+
+
+def test_separated_but_living_together_is_distinct():
+    d = draw_family(couple_with_kids(end_kind=PartnershipEnd.SEPARATED, end="2015", living=True), DAY)
+    assert prims_of(d, ("partnership", 10), Polygon)  # the house mark
+    assert "partner:separated_together" in keys(d) and "partner:separated" not in keys(d)
+
+
+def test_serial_partners_ordered_by_start_and_adjacent():
+    people = [P(1, Sex.MALE, "1970"), P(2, born="1972"), P(3, born="1975")]
+    parts = [PartnershipView(10, 1, 3, start=pd("2010")), PartnershipView(11, 1, 2, start=pd("1995"),
+             end=pd("2005"), end_kind=PartnershipEnd.DIVORCED)]
+    snap = family(people, parts)
+    lay = cached_layout(snap)
+    row = lay.rows[lay.row_of[1]]
+    assert row.index(1) == 1 and row.index(2) == 0 and row.index(3) == 2  # first partner left
+
+
+# -- descent -----------------------------------------------------------------------------------
+
+def test_children_hang_from_sibship_line_in_birth_order():
+    kids = [P(3, born="2012"), P(4, Sex.MALE, born="2010"), P(5, born="2014")]
+    d = draw_family(couple_with_kids(kids=kids), DAY)
+    xs = {k.id: d.bounds[("person", k.id)].center[0] for k in kids}
+    assert xs[4] < xs[3] < xs[5]
+    drops = prims_of(d, ("partnership", 10), Polyline)
+    horizontals = [p for p in drops if p.points[0][1] == p.points[-1][1] and p.points[0][1] > d.bounds[("person", 1)].bottom]
+    assert len(horizontals) == 1  # the sibship line
+    for k in kids:  # each child on a vertical from it to the top of the symbol
+        lines = [p for p in d.primitives if isinstance(p, Polyline) and p.ref and p.ref[0] == "parent_link"
+                 and p.points[-1][1] == pytest.approx(d.bounds[("person", k.id)].y)]
+        assert lines and lines[0].points[0][0] == lines[0].points[-1][0]
+
+
+def test_single_parent_child_and_childless_couple():
+    people = [P(1, born="1980"), P(2, Sex.MALE, "1979"), P(3, born="2010"), P(4, born="1950")]
+    snap = family(people, [PartnershipView(10, 1, 2)], [ParentLinkView(100, 4, 1)])
+    d = draw_family(snap, DAY)
+    rep = run_checks(snap, cached_layout(snap), d, DAY)
+    assert rep.ok, rep.violations
+    assert prims_of(d, ("parent_link", 100), Polyline)  # from the lone parent's side
+
+
+@pytest.mark.parametrize("twin_kind, bars", [(TwinKind.FRATERNAL, 0), (TwinKind.IDENTICAL, 1)])
+def test_twins_from_one_point(twin_kind, bars):
+    kids = [P(3, born="2015-03-01", twin_group="a", twin_kind=twin_kind, birth_order=1),
+            P(4, born="2015-03-01", twin_group="a", twin_kind=twin_kind, birth_order=2)]
+    d = draw_family(couple_with_kids(kids=kids), DAY)
+    a = prims_of(d, ("parent_link", 100), Polyline)[0]
+    b = prims_of(d, ("parent_link", 102), Polyline)[0]
+    assert a.points[0] == b.points[0]  # one point on the sibship line
+    assert len(prims_of(d, ("person", 3), Polyline)) == bars
+
+
+def test_pr_marks():
+    d = draw_family(couple_with_kids(kids=[P(3, born="2015")]), DAY)
+    pr = [t for t in d.primitives if isinstance(t, Text) and t.lines[0].startswith("PR")]
+    assert pr and pr[0].ref[0] == "parent_link" and pr[0].layer == "badges"
+    d2 = draw_family(couple_with_kids(kids=[P(3, born="2015")]), DAY, DrawOptions(show_badges=False))
+    assert not [t for t in d2.primitives if isinstance(t, Text) and t.lines[0].startswith("PR")]
+
+
+def test_legal_status_badges():
+    snap = couple_with_kids(kids=[P(3, born="2015")], legal=[
+        LegalStatusView(1, 3, LegalStatusKind.CHILD_PROTECTION, start=pd("2023")),
+        LegalStatusView(2, 3, LegalStatusKind.CHILD_IN_NEED, start=pd("2020"), end=pd("2022"))])
+    d = draw_family(snap, DAY)
+    badges = [t for t in prims_of(d, ("person", 3), Text, "badges")]
+    assert [t.lines[0] for t in badges] == ["CP"]
+    d2 = draw_family(snap, date(2021, 1, 1))
+    assert [t.lines[0] for t in prims_of(d2, ("person", 3), Text, "badges")] == ["CIN"]
+
+
+# -- ties --------------------------------------------------------------------------------------
+
+def _tie_drawing(kind, status=FactStatus.REPORTED):
+    snap = couple_with_kids(kids=[P(3, born="2010")], ties=[TieView(50, 1, 3, kind, status=status)])
+    return draw_family(snap, DAY)
+
+
+def _signature(prims):
+    return tuple(sorted((type(p).__name__, getattr(getattr(p, "stroke", None), "style", None) or "",
+                         len(getattr(p, "points", ())) > 6) for p in prims))
+
+
+def test_every_tie_kind_distinct_in_black_and_white():
+    sigs = {}
+    for kind in TieKind:
+        d = _tie_drawing(kind)
+        prims = prims_of(d, ("tie", 50), layer="ties")
+        assert prims, kind
+        assert f"tie:{kind.value}" in keys(d)
+        assert any(isinstance(p, Polygon) and len(p.points) == 3 for p in prims) == kind.directed
+        sigs[kind] = _signature(prims)
+    assert len(set(sigs.values())) == len(TieKind), sigs
+    assert TIE_STYLE[TieKind.DOMESTIC_ABUSE_PHYSICAL][0].startswith("#b9")  # red is for abuse
+
+
+def test_unconfirmed_tie_marked_and_toggle():
+    d = _tie_drawing(TieKind.CONFLICT, FactStatus.ALLEGED)
+    assert any(isinstance(p, Text) and p.lines == ("?",) for p in prims_of(d, ("tie", 50)))
+    snap = couple_with_kids(kids=[P(3, born="2010")], ties=[TieView(50, 1, 3, TieKind.CLOSE)])
+    assert not draw_family(snap, DAY, DrawOptions(show_ties=False)).by_ref(("tie", 50))
+
+
+# -- households ---------------------------------------------------------------------------------
+
+def test_household_boundary_contains_exactly_its_members():
+    kids = [P(3, born="2012"), P(4, born="2014")]
+    snap = couple_with_kids(kids=kids)
+    hh = [HouseholdView(1, "Mum's home", "1 Oak Road"), HouseholdView(2, "Dad's flat", "2 Elm St", HouseholdType.TEMPORARY)]
+    res = [ResidenceView(1, 2, 1, start=pd("2010")), ResidenceView(2, 3, 1, start=pd("2012")),
+           ResidenceView(3, 4, 2, start=pd("2014")), ResidenceView(4, 1, 2, start=pd("2010"))]
+    snap = family(snap.people, snap.partnerships, snap.parent_links, households=hh, residences=res)
+    d = draw_family(snap, DAY)
+    rep = run_checks(snap, cached_layout(snap), d, DAY)
+    assert rep.ok, rep.violations
+    shapes = [p for p in d.primitives if p.layer == "households" and isinstance(p, (Rect, Polygon))]
+    assert {p.ref for p in shapes} == {("household", 1), ("household", 2)}
+    labels = [t for t in d.primitives if isinstance(t, Text) and t.ref == ("household", 1)]
+    assert labels and "Oak" not in labels[0].lines[0]
+    d2 = draw_family(snap, DAY, DrawOptions(show_addresses=True))
+    assert any("1 Oak Road" in " ".join(t.lines) for t in d2.primitives if isinstance(t, Text) and t.ref == ("household", 1))
+    assert not draw_family(snap, DAY, DrawOptions(show_households=False)).by_ref(("household", 1))
+    # before anyone lived there: no boundary
+    assert not draw_family(snap, date(2009, 1, 1)).by_ref(("household", 1))
+
+
+def test_unborn_hidden_and_legend_matches_content():
+    snap = couple_with_kids(kids=[P(3, born="2020")])
+    d = draw_family(snap, date(2019, 1, 1))
+    assert ("person", 3) not in d.bounds
+    assert keys(d) >= {"symbol:male", "symbol:female", "partner:married"}
+    assert "symbol:pregnancy" not in keys(d) and not any(k.startswith("tie:") for k in keys(d))
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+def test_long_names_wrap_never_cut():
+    name = "Bartholomew-Maximilian Featherstonehaugh-Cholmondeley-Smythe"
+    lines = wrap(name, 84, 8)
+    assert len(lines) > 1 and all(text_width(l, 8) <= 84 for l in lines)
+    assert "".join(lines).replace("-", "") == name.replace(" ", "").replace("-", "")
+    p = PersonView(1, given_names="Bartholomew-Maximilian", family_name="Featherstonehaugh-Cholmondeley-Smythe",
+                   known_as="Barty", birth=pd("2019"), death=pd("2021"))
+    texts = [l.text for l in person_label(p, DAY)]
+    assert "“Barty”" in texts and texts[-1] == "b. 2019 – d. 2021"
