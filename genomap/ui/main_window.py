@@ -678,6 +678,7 @@ class MainWindow(QMainWindow):
         if show == self._chrome_shown:
             return
         self._chrome_shown = show
+        self.toolbar.setVisible(show)
         if show:
             state = self.settings.value("window/state")
             if isinstance(state, QByteArray) and not state.isEmpty():
