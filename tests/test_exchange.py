@@ -181,10 +181,7 @@ def test_every_column_is_carried_and_schema_is_current():
         covered.add(s.table)
         fks = {c.name for c in s.table.__table__.columns if c.foreign_keys}
         assert fks <= {r.column for r in s.refs} | set(s.skip), s.key
-    redaction = exchange._redaction_table()
-    if redaction is not None:
-        covered.add(redaction)
-    model_tables = set(T.ALL_TABLES) | ({redaction} if redaction is not None else set())
+    model_tables = set(T.ALL_TABLES)
     missing = {t.__table__.name for t in model_tables} - {t.__table__.name for t in covered}
     assert not missing, f"tables not carried by the exchange format: {missing}"
 
@@ -204,6 +201,30 @@ def test_import_into_existing_case_by_reference(doc):
     with doc.read() as s:
         n = s.scalar(sa.select(sa.func.count()).select_from(T.CaseMember).where(T.CaseMember.case_id == cid))
     assert n == 14
+
+
+def test_redaction_profiles_travel_with_exchange_ids(doc):
+    from genomap.redaction import BUILTIN_PROFILES, RedactionProfile
+
+    cid = build_family(doc)
+    with doc.read() as s:
+        rob = s.scalars(sa.select(T.Person).where(T.Person.given_names == "Rob")).one()
+        b_and_b = s.scalars(sa.select(T.Household).where(T.Household.label == "B&B")).one()
+    mine = RedactionProfile(name="school", label="For school", hide_people=frozenset({rob.id}),
+                            hide_households=frozenset({b_and_b.id}), hide_addresses=True)
+    data = exchange.export_case(doc, cid, redaction_profiles=[BUILTIN_PROFILES["parents"], mine])
+    assert data["redaction_profiles"][1]["hide_people"] == ["P7"]
+    assert data["redaction_profiles"][1]["hide_households"] == ["H2"]
+    target = Document.in_memory()
+    report = exchange.import_exchange(target, copy.deepcopy(data))
+    back = report.redaction_profiles
+    assert [p.name for p in back] == ["parents", "school"] and back[1].hide_addresses
+    again = exchange.export_case(target, report.case_id, redaction_profiles=back)
+    assert again == data
+    bad = copy.deepcopy(data)
+    bad["redaction_profiles"][1]["hide_colours"] = True
+    assert any(e.startswith("$.redaction_profiles[1]") for e in _errors(bad))
+    target.close()
 
 
 # -- validation ----------------------------------------------------------------

@@ -63,6 +63,7 @@ class ImportReport:
     more_warnings: int = 0
     more_errors: int = 0
     seconds: float = 0.0
+    redaction_profiles: list = field(default_factory=list)  # JSON import: profiles the document carried
 
     # -- collecting ---------------------------------------------------------
     def warn(self, message: str, line: Optional[int] = None, path: Optional[str] = None) -> None:

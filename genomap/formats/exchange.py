@@ -41,7 +41,7 @@ from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -101,11 +101,6 @@ SECTIONS: tuple[Section, ...] = (
 )
 SECTION = {s.key: s for s in SECTIONS}
 MEMBER_SKIP = ("id", "case_id", "person_id")
-
-
-def _redaction_table():
-    """The redaction-profile table, if this version of the model has one."""
-    return getattr(T, "RedactionProfile", None)
 
 
 # ---------------------------------------------------------------------------
@@ -172,13 +167,19 @@ def _from_json(col: sa.Column, value: Any, path: str, report: ImportReport) -> A
 # ---------------------------------------------------------------------------
 # export
 # ---------------------------------------------------------------------------
-def export_case(document, case_id: int) -> dict:
-    """The exchange document (a plain dict) for one case."""
+def export_case(document, case_id: int, redaction_profiles: Iterable = ()) -> dict:
+    """The exchange document (a plain dict) for one case.
+
+    ``redaction_profiles``: :class:`genomap.redaction.RedactionProfile` objects (or
+    their dicts) to carry along; the people and households they hide are
+    written as exchange ids.  (Profiles live beside the file, not in it, so the
+    caller says which to include.)
+    """
     with document.read() as session:
-        return export_case_from_session(session, case_id)
+        return export_case_from_session(session, case_id, redaction_profiles)
 
 
-def export_case_from_session(session, case_id: int) -> dict:
+def export_case_from_session(session, case_id: int, redaction_profiles: Iterable = ()) -> dict:
     case = session.get(T.Case, case_id)
     if case is None:
         from genomap.errors import UserFacingError
@@ -263,19 +264,17 @@ def export_case_from_session(session, case_id: int) -> dict:
                 item["households"] = order(ev_h.get(row.id, []), local["households"])
             items.append(item)
         out[s.key] = items
-    out["redaction_profiles"] = _export_redaction_profiles(session, case_id)
+    out["redaction_profiles"] = _export_redaction_profiles(redaction_profiles, local)
     return out
 
 
-def _export_redaction_profiles(session, case_id: int) -> list[dict]:
-    table = _redaction_table()
-    if table is None:
-        return []
-    cols = [c for c in _columns(table) if not c.primary_key and c.name != "case_id"]
-    where = [table.case_id == case_id] if "case_id" in table.__table__.columns else []
+def _export_redaction_profiles(profiles: Iterable, local: dict[str, dict[int, str]]) -> list[dict]:
     out = []
-    for row in session.scalars(select(table).where(*where).order_by(table.id)):
-        out.append({c.name: _to_json(c, getattr(row, c.name)) for c in cols})
+    for p in profiles:
+        d = dict(p if isinstance(p, dict) else p.to_dict())
+        for key, section in (("hide_people", "people"), ("hide_households", "households")):
+            d[key] = [local[section][i] for i in sorted(d.get(key) or ()) if i in local[section]]
+        out.append(d)
     return out
 
 
@@ -384,8 +383,18 @@ def build_schema() -> dict:
         },
         "redaction_profiles": {
             "type": "array",
-            "description": "Optional: named redaction profiles for sharing; carried when the file supports them",
-            "items": {"type": "object"},
+            "description": "Optional: named redaction profiles for sharing (genomap.redaction.RedactionProfile "
+                           "settings; hidden people and households as exchange ids)",
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "hide_people": {"type": "array", "items": {"type": "string", "pattern": id_pattern["people"]}},
+                    "hide_households": {"type": "array",
+                                        "items": {"type": "string", "pattern": id_pattern["households"]}},
+                },
+            },
         },
     }
     for s in SECTIONS:
@@ -550,11 +559,9 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
                             for k, v in m.items()})
     if not report.ok:
         raise ImportFailed(report)
-    if data.get("redaction_profiles") and _redaction_table() is None:
-        report.not_imported["redaction profile (not supported by this GenoMap version)"] += len(
-            data["redaction_profiles"])
-        report.warn(f"{len(data['redaction_profiles'])} redaction profile(s) not imported: "
-                    "this version of GenoMap has no redaction profiles", path="$.redaction_profiles")
+    _check_redaction_profiles(data.get("redaction_profiles") or [], report)
+    if not report.ok:
+        raise ImportFailed(report)
     total = sum(len(v) for v in converted.values()) or 1
 
     def write(session):
@@ -608,7 +615,7 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
             links += [T.EventHousehold(event_id=eid, household_id=ids["households"][h])
                       for h in item.get("households", [])]
         session.add_all(links)
-        _import_redaction_profiles(session, case.id, data.get("redaction_profiles") or [], report)
+        report.redaction_profiles = _import_redaction_profiles(data.get("redaction_profiles") or [], ids)
         tick(total, total, force=True)
         tick.check()
         for s in SECTIONS:
@@ -620,24 +627,28 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
     return report
 
 
-def _import_redaction_profiles(session, case_id: int, profiles: list, report: ImportReport) -> None:
-    table = _redaction_table()
-    if table is None or not profiles:
-        return
-    cols = {c.name: c for c in _columns(table) if not c.primary_key}
+def _check_redaction_profiles(profiles: list, report: ImportReport) -> None:
+    from genomap.redaction import RedactionError, RedactionProfile
+
     for i, p in enumerate(profiles):
-        kw = {k: _from_json(cols[k], v, f"$.redaction_profiles[{i}].{k}", report)
-              for k, v in p.items() if k in cols}
-        unknown = sorted(set(p) - set(cols))
-        if unknown:
-            report.warn(f"fields not known to this GenoMap version were left out: {', '.join(unknown)}",
-                        path=f"$.redaction_profiles[{i}]")
-        if "case_id" in cols:
-            kw["case_id"] = case_id
-        session.add(table(**kw))
-        report.created[table.__tablename__] += 1
-    if not report.ok:
-        raise ImportFailed(report)
+        try:
+            RedactionProfile.from_dict({**p, "hide_people": [], "hide_households": []})
+        except (RedactionError, TypeError, ValueError) as exc:
+            report.error(str(exc), path=f"$.redaction_profiles[{i}]")
+
+
+def _import_redaction_profiles(profiles: list, ids: dict[str, dict[str, int]]) -> list:
+    """The profiles with hidden people/households as the new database ids (for the caller to save)."""
+    from genomap.redaction import RedactionProfile
+
+    out = []
+    for p in profiles:
+        d = dict(p)
+        d["hide_people"] = [ids["people"][x] for x in p.get("hide_people", []) if x in ids["people"]]
+        d["hide_households"] = [ids["households"][x] for x in p.get("hide_households", [])
+                                if x in ids["households"]]
+        out.append(RedactionProfile.from_dict(d))
+    return out
 
 
 def _run_edit(document, description: str, fn, report: ImportReport) -> None:
