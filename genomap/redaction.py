@@ -217,14 +217,24 @@ def normalise(text: str) -> str:
 
 
 def find_withheld(texts: Iterable[str], withheld: Iterable[str]) -> list[str]:
-    """Which of ``withheld`` occur (as whole words, normalised) in any of ``texts``."""
+    """Which of ``withheld`` occur (as whole words, normalised) in any of ``texts``.
+
+    A cheap word-set test first (every word of the value must occur somewhere),
+    then an exact whole-word search only for the few candidates left.
+    """
     blob = "\n".join(normalise(t) for t in texts if t)
+    words = set(_WORD.findall(blob))
     found = []
     for w in withheld:
         n = normalise(w)
-        if n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", blob):
+        if not n or not all(t in words for t in _WORD.findall(n)):
+            continue
+        if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", blob):
             found.append(w)
     return found
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _initials(p: PersonView) -> str:

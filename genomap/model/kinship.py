@@ -78,6 +78,12 @@ class KinshipIndex:
             self.children.setdefault(l.parent, {})[l.child] = l.kind
             if l.end is not None and l.end.representative() <= self.day:
                 self.ended_links.add((l.parent, l.child))
+        self._siblings: dict[int, dict[int, str]] = {}
+        # person -> {household: residence kind} on the day
+        self.presence: dict[int, dict[int, ResidenceKind]] = {}
+        for r in snap.residences:
+            if r.active_on(self.day):
+                self.presence.setdefault(r.person, {})[r.household] = r.kind
         # person -> [(partner, partnership)]
         self.partners: dict[int, list] = {}
         for r in snap.partnerships:
@@ -97,6 +103,12 @@ class KinshipIndex:
 
     def siblings_of(self, pid: int) -> dict[int, str]:
         """Derived siblings: other -> "full" | "half" | "adoptive" | "step" | "foster"."""
+        cached = self._siblings.get(pid)
+        if cached is None:
+            cached = self._siblings[pid] = self._derive_siblings(pid)
+        return cached
+
+    def _derive_siblings(self, pid: int) -> dict[int, str]:
         out: dict[int, str] = {}
         mine = self.parents.get(pid, {})
         legal = {p for p, k in mine.items() if k in _LEGAL}
@@ -144,15 +156,17 @@ class KinshipIndex:
         return best
 
     def shares_household(self, a: int, b: int) -> Optional[ResidenceKind]:
-        """How a relates to b's households on the day: LIVES together, or a visits/stays."""
-        snap, day = self.snap, self.day
-        b_homes = set(snap.households_of(b, day, ResidenceKind))
+        """How ``a`` is present, on the day, in a household where ``b`` lives or stays:
+        LIVES (a household member), VISITS / STAYS_..., or None."""
+        mine = self.presence.get(a, {})
+        theirs = self.presence.get(b, {})
         best = None
-        for r in snap.residences:
-            if r.person == a and r.household in b_homes and r.active_on(day):
-                if r.kind is ResidenceKind.LIVES and b_homes & set(snap.households_of(b, day)):
-                    return ResidenceKind.LIVES
-                best = best or r.kind
+        for hid, kind in mine.items():
+            if hid not in theirs:
+                continue
+            if kind is ResidenceKind.LIVES:  # lives where b lives or stays: a household member
+                return ResidenceKind.LIVES
+            best = best or kind
         return best
 
     # -- the relationship -------------------------------------------------------

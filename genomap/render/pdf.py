@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,6 +51,7 @@ from genomap.render import page as pg
 log = logging.getLogger(__name__)
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+OVERVIEW_MIN_TEXT_PT = 3.0
 INK = "#111111"
 MUTED = "#555555"
 RULE = "#888888"
@@ -221,6 +223,7 @@ class PdfPainter:
     """Draws drawing primitives on a ReportLab canvas; records every string it draws."""
 
     def __init__(self, canvas: Canvas, fonts: FontBook, sink: Optional[list[str]] = None):
+        self._state: dict = {}
         self.c = canvas
         self.fonts = fonts
         self.sink = sink if sink is not None else []
@@ -232,43 +235,51 @@ class PdfPainter:
         return -y
 
     def draw(self, drawing_prims: Iterable[Primitive], left: float, top: float, scale: float,
-             clip: Optional[Box] = None) -> None:
+             clip: Optional[Box] = None, boxes: Optional[list[Box]] = None) -> None:
         """Draw primitives with the drawing point (0, 0) at page point (left, top), scaled.
 
         With ``clip`` (drawing coordinates) only that region is shown and primitives
-        wholly outside it are skipped, so a tile's content stream holds only its part.
+        wholly outside it are skipped, so a tile's content stream holds only its part;
+        ``boxes`` are the primitives' precomputed bounding boxes (same order).
         """
         c = self.c
         c.saveState()
+        self._state = {}
         c.translate(left, top)
         c.scale(scale, scale)
         if clip is not None:
             path = c.beginPath()
             path.rect(clip.x, self._y(clip.bottom), clip.w, clip.h)
             c.clipPath(path, stroke=0, fill=0)
-        for p in drawing_prims:
-            if clip is not None and not _touches(primitive_box(p, self.fonts), clip):
-                continue
+        prims = list(drawing_prims)
+        if clip is not None:
+            boxes = boxes if boxes is not None else [primitive_box(p, self.fonts) for p in prims]
+            prims = [p for p, b in zip(prims, boxes) if _touches(b, clip)]
+        for p in prims:
             self.primitive(p)
         c.restoreState()
+        self._state = {}
+
+    # graphics state is only emitted when it changes (the content stream stays small)
+    def _set(self, key: str, value, apply) -> None:
+        if self._state.get(key, _UNSET) != value:
+            self._state[key] = value
+            apply(value)
 
     def _stroke(self, stroke: Optional[Stroke]) -> bool:
         if stroke is None or stroke.width <= 0:
             return False
         c = self.c
-        c.setStrokeColor(_color(stroke.color))
-        c.setLineWidth(stroke.width)
+        self._set("stroke", stroke.color, lambda v: c.setStrokeColor(_color(v)))
+        self._set("width", stroke.width, c.setLineWidth)
         pattern = DASH_PATTERNS.get(stroke.style, ())
-        if pattern:
-            c.setDash(list(pattern), 0)
-        else:
-            c.setDash([], 0)
+        self._set("dash", pattern, lambda v: c.setDash(list(v), 0) if v else c.setDash([], 0))
         return True
 
     def _fill(self, fill) -> bool:
         if fill is None:
             return False
-        self.c.setFillColor(_color(fill.color))
+        self._set("fill", fill.color, lambda v: self.c.setFillColor(_color(v)))
         return True
 
     def primitive(self, p: Primitive) -> None:
@@ -289,27 +300,18 @@ class PdfPainter:
         elif isinstance(p, Ellipse):
             s, f = self._stroke(p.stroke), self._fill(p.fill)
             if s or f:
-                c.ellipse(p.cx - p.rx, y(p.cy + p.ry), p.cx + p.rx, y(p.cy - p.ry), stroke=int(s), fill=int(f))
+                c.drawPath(_ellipse_path(c, p.cx, y(p.cy), p.rx, p.ry), stroke=int(s), fill=int(f))
         elif isinstance(p, Polygon):
             s, f = self._stroke(p.stroke), self._fill(p.fill)
             if (s or f) and len(p.points) >= 2:
-                path = c.beginPath()
-                path.moveTo(p.points[0][0], y(p.points[0][1]))
-                for qx, qy in p.points[1:]:
-                    path.lineTo(qx, y(qy))
-                path.close()
-                c.drawPath(path, stroke=int(s), fill=int(f))
+                c.drawPath(_poly_path(c, p.points, closed=True), stroke=int(s), fill=int(f))
         elif isinstance(p, Polyline):
             if self._stroke(p.stroke) and len(p.points) >= 2:
-                path = c.beginPath()
-                path.moveTo(p.points[0][0], y(p.points[0][1]))
-                for qx, qy in p.points[1:]:
-                    path.lineTo(qx, y(qy))
-                c.drawPath(path, stroke=1, fill=0)
+                c.drawPath(_poly_path(c, p.points, closed=False), stroke=1, fill=0)
 
     def text(self, p: Text) -> None:
         c = self.c
-        c.setFillColor(_color(p.color))
+        self._set("fill", p.color, lambda v: c.setFillColor(_color(v)))
         for i, line in enumerate(p.lines):
             if not line:
                 continue
@@ -323,6 +325,54 @@ class PdfPainter:
                 tx.setFont(font, p.size)
                 tx.textOut(run)
             c.drawText(tx)
+
+
+_UNSET = object()
+_KAPPA = 0.5522847498
+
+
+def _num(v: float) -> str:
+    """A PDF number to 1/100 pt: ReportLab's pure-Python formatter is the export's hot spot."""
+    return "%.2f" % v
+
+
+def _poly_path(c: Canvas, points, closed: bool):
+    """A path through drawing points (y flipped), written with the fast number formatter."""
+    path = c.beginPath()
+    code = getattr(path, "_code", None)
+    if code is None:  # a ReportLab without the internal list: the public API does the same
+        path.moveTo(points[0][0], -points[0][1])
+        for x, yy in points[1:]:
+            path.lineTo(x, -yy)
+    else:
+        x0, y0 = points[0]
+        path.moveTo(x0, -y0)  # through the API once: it arms the path's own bookkeeping
+        code.extend(f"{_num(x)} {_num(-yy)} l" for x, yy in points[1:])
+    if closed:
+        path.close()
+    return path
+
+
+def _ellipse_path(c: Canvas, cx: float, cy: float, rx: float, ry: float):
+    """An ellipse as four Bezier curves (page coordinates), fast-formatted."""
+    path = c.beginPath()
+    code = getattr(path, "_code", None)
+    kx, ky = rx * _KAPPA, ry * _KAPPA
+    segs = [
+        (cx + rx, cy + ky, cx + kx, cy + ry, cx, cy + ry),
+        (cx - kx, cy + ry, cx - rx, cy + ky, cx - rx, cy),
+        (cx - rx, cy - ky, cx - kx, cy - ry, cx, cy - ry),
+        (cx + kx, cy - ry, cx + rx, cy - ky, cx + rx, cy),
+    ]
+    if code is None:
+        path.moveTo(cx + rx, cy)
+        for sg in segs:
+            path.curveTo(*sg)
+    else:
+        path.moveTo(cx + rx, cy)
+        code.extend(" ".join(_num(v) for v in sg) + " c" for sg in segs)
+    path.close()
+    return path
 
 
 def _touches(a: Box, b: Box) -> bool:
@@ -568,8 +618,11 @@ class _Composer:
         left = a.x + (a.w - w) / 2
         top = a.top - (a.h - h) / 2
         if plan.tiled:
-            # an overview: the whole family small, with the tile grid to find each sheet
-            PdfPainter(c, self.fonts, []).draw(d.primitives, left, top, s)
+            # an overview: the whole family small, with the tile grid to find each sheet;
+            # text that would print below OVERVIEW_MIN_TEXT_PT is left out (unreadable anyway)
+            prims = [p for p in d.primitives
+                     if not isinstance(p, Text) or p.size * s >= OVERVIEW_MIN_TEXT_PT]
+            PdfPainter(c, self.fonts, self.sink).draw(prims, left, top, s)
             c.saveState()
             c.setStrokeColor(_color("#333333"))
             c.setLineWidth(0.6)
@@ -608,7 +661,9 @@ class _Composer:
                       color=MUTED)
         left = area.x - tile.src.x * s
         top = area.top - tile.src.y * s
-        PdfPainter(c, self.fonts, self.sink).draw(d.primitives, left, top, s, clip=tile.src)
+        if getattr(self, "_boxes", None) is None:
+            self._boxes = [primitive_box(p, self.fonts) for p in d.primitives]
+        PdfPainter(c, self.fonts, self.sink).draw(d.primitives, left, top, s, clip=tile.src, boxes=self._boxes)
         self._registration(c, tile, left, top, s)
 
     def _registration(self, c: Canvas, tile: pg.Tile, left: float, top: float, s: float) -> None:
@@ -683,30 +738,101 @@ def _appendix_story(tables: list[pg.TableSpec], fonts: FontBook, width: float, a
         bold = "Bold" in style.fontName
         return Paragraph(fonts.markup(text, bold=bold), style)
 
+    def cell_value(text: str, style, width: float):
+        """A plain string when it fits on its lines in the standard font (fast), else a Paragraph."""
+        room = width - 8.5  # cell padding
+        if _cp1252(text) and all(
+                pdfmetrics.stringWidth(line, style.fontName, style.fontSize) <= room
+                for line in text.split("\n")):
+            sink.append(text)
+            return text
+        return para(text, style)
+
     story: list = [para(f"Appendix: the family as at {_fmt_day(as_at)}" if as_at else "Appendix", title)]
     for t in tables:
         total = sum(t.widths)
         widths = [width * w / total for w in t.widths]
-        data = [[para(h, head) for h in t.columns]]
+        data = [[cell_value(h, head, w) for h, w in zip(t.columns, widths)]]
         for row in t.rows:
-            data.append([para(v, cell) for v in row])
-        table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1)
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.4, _color("#666666")),
-            ("LINEBELOW", (0, 0), (-1, 0), 1.2, _color(INK)),
-            ("BACKGROUND", (0, 0), (-1, 0), _color("#e6e6e6")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-        for i in range(2, len(data), 2):  # light banding: still fine in black and white
-            style.append(("BACKGROUND", (0, i), (-1, i), _color("#f4f4f4")))
-        table.setStyle(TableStyle(style))
+            data.append([cell_value(v, cell, w) for v, w in zip(row, widths)])
         head_par = para(f"{t.heading} ({len(t.rows)})", heading)
-        story += [CondPageBreak(80), head_par, table, Spacer(1, 12)]
+        story += [CondPageBreak(80), head_par]
+        # long tables go in chunks, each with the header row: ReportLab re-measures a
+        # table every time it splits one across a page, which is slow for long ones
+        header, body = data[:1], data[1:]
+        for start in range(0, max(len(body), 1), TABLE_CHUNK_ROWS):
+            chunk = header + body[start:start + TABLE_CHUNK_ROWS]
+            table = Table(chunk, colWidths=widths, repeatRows=1, splitByRow=1)
+            table.setStyle(_table_style(head, cell, len(chunk), start))
+            story.append(table)
+        story.append(Spacer(1, 12))
     return story
+
+
+TABLE_CHUNK_ROWS = 40
+
+
+def _fast_fp_str(*a) -> str:
+    """Drop-in for ReportLab's pure-Python ``fp_str`` (used when its C accelerator is absent).
+
+    Same output format (space-separated numbers, trailing zeros trimmed, "0" for
+    tiny values) with 5 decimals, which is finer than any device resolution.
+    """
+    if len(a) == 1 and isinstance(a[0], (list, tuple)):
+        a = a[0]
+    out = []
+    for v in a:
+        if -1e-7 <= v <= 1e-7:
+            out.append("0")
+            continue
+        t = ("%.5f" % v).rstrip("0")
+        out.append(t[:-1] if t.endswith(".") else t)
+    return " ".join(out)
+
+
+@contextmanager
+def _fast_reportlab():
+    """Within one export: plain Flate streams (no ASCII85 layer: smaller files, faster) and a
+    fast number formatter when ReportLab runs without its C accelerator.  Both restored after."""
+    import importlib
+
+    from reportlab import rl_config
+
+    patched = []
+    for name in ("reportlab.pdfgen.canvas", "reportlab.pdfgen.pathobject", "reportlab.pdfgen.textobject",
+                 "reportlab.platypus.tables", "reportlab.platypus.flowables", "reportlab.pdfbase.pdfdoc"):
+        mod = importlib.import_module(name)
+        current = getattr(mod, "fp_str", None)
+        if current is not None and getattr(current, "__name__", "") == "_py_fp_str":
+            patched.append((mod, current))
+            mod.fp_str = _fast_fp_str
+    saved_a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved_a85
+        for mod, original in patched:
+            mod.fp_str = original
+
+
+def _table_style(head, cell, n_rows: int, offset: int) -> TableStyle:
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, _color("#666666")),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.2, _color(INK)),
+        ("BACKGROUND", (0, 0), (-1, 0), _color("#e6e6e6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading),
+        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), _color(INK)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i in range(1, n_rows):  # light banding (every other family row): fine in black and white
+        if (i + offset) % 2 == 0:
+            style.append(("BACKGROUND", (0, i), (-1, i), _color("#f4f4f4")))
+    return TableStyle(style)
 
 
 # -- the whole document ----------------------------------------------------------------------
@@ -748,6 +874,7 @@ def render_pdf(drawing: Drawing, out: str | Path, options: Optional[PdfOptions] 
         if tables:
             story.append(PageBreak())
             story += _appendix_story(tables, fonts, plan.content.w, as_at, sink)
-    doc.build(story, canvasmaker=partial(_DeferredCanvas, decorate=comp.decorate))
+    with _fast_reportlab():
+        doc.build(story, canvasmaker=partial(_DeferredCanvas, decorate=comp.decorate))
     pages = doc.page  # the last page number
     return RenderResult(pages, sink, plan.tiled, len(plan.tiles), plan.scale, plan.paper, plan.landscape)
