@@ -170,8 +170,6 @@ class _Builder:
 
     def _label_backdrop(self, pid: int) -> Optional[str]:
         """Labels sit on their household's tint (or white) so crossing ties pass under them."""
-        if not self.opts.show_ties:
-            return None
         h = self.home.get(pid)
         if h is None or not self.opts.show_households:
             return "#ffffff"
@@ -464,9 +462,12 @@ class _Builder:
                 p = g[1]
                 side = single_parent_side(fs, g, lay.x)
                 drop_x = lay.x[p] + side * (lay.footprint[p] / 2 + style.NODE_SEP / 2)
-                sy = py
-                stub = ((lay.x[p] + side * self.sym[p].half, sy), (drop_x, sy))
-                start = (drop_x, sy)
+                if side == 0:  # partners on both sides: straight down (under the label's backdrop)
+                    stub = None
+                    start = (drop_x, self.sym[p].bottom)
+                else:
+                    stub = ((lay.x[p] + side * self.sym[p].half, py), (drop_x, py))
+                    start = (drop_x, py)
                 ref = ("parent_link", self._primary(vkids[0])[0].id)
             if stub is not None:
                 self.lines.append(Polyline(stub, INK, ref=ref))

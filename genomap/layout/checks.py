@@ -25,7 +25,8 @@ EPS = 0.6
 @dataclass
 class CheckReport:
     violations: dict[str, list[str]] = field(default_factory=dict)
-    crossings: int = 0
+    crossings: int = 0  # between main kinship lines (partnerships, descent)
+    secondary_crossings: int = 0  # involving step/foster/kinship/extra adoptive lines
     household_pieces: int = 0  # pieces beyond one per household (split households)
     non_adjacent_partners: int = 0  # third+ partners of one person, routed over the top
 
@@ -35,7 +36,7 @@ class CheckReport:
 
     def summary(self) -> str:
         bad = {k: len(v) for k, v in self.violations.items() if v}
-        return (f"violations={bad or 'none'} crossings={self.crossings} "
+        return (f"violations={bad or 'none'} crossings={self.crossings}+{self.secondary_crossings} "
                 f"split_households={self.household_pieces} over_the_top={self.non_adjacent_partners}")
 
 
@@ -240,10 +241,16 @@ def check_connectors(d: Drawing) -> list[str]:
     return out
 
 
-def crossing_count(d: Drawing) -> int:
-    """Proper crossings between kinship connector segments of different lines."""
+def crossing_count(d: Drawing, only=None, exclude=frozenset()) -> int:
+    """Proper crossings between kinship connector segments of different lines.
+
+    ``exclude``: refs left out; ``only``: if given, count only crossings that involve
+    at least one line whose ref is in it.
+    """
     hs, vs = [], []
-    for i, line in enumerate(_kinship_lines(d)):
+    lines = [l for l in _kinship_lines(d) if l.ref not in exclude]
+    flag = [only is None or l.ref in only for l in lines]
+    for i, line in enumerate(lines):
         for a, b in _segments(line.points):
             if abs(a[1] - b[1]) < 1e-6 and abs(a[0] - b[0]) > 1e-6:
                 hs.append((min(a[0], b[0]), max(a[0], b[0]), a[1], i))
@@ -258,7 +265,7 @@ def crossing_count(d: Drawing) -> int:
         j = bisect.bisect_right(vx, x0 + EPS)
         while j < len(vs) and vs[j][0] < x1 - EPS:
             x, y0, y1, k = vs[j]
-            if k != i and y0 + EPS < y < y1 - EPS:
+            if k != i and y0 + EPS < y < y1 - EPS and (flag[i] or flag[k]):
                 n += 1
             j += 1
     return n
@@ -309,7 +316,9 @@ def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date
     rep.violations["connectors"] = check_connectors(d)
     rep.violations["sibling_order"] = check_sibling_order(layout)
     rep.violations["labels"] = check_labels(snapshot, d)
-    rep.crossings = crossing_count(d)
+    secondary = frozenset(("parent_link", l.id) for l in layout.structure.secondary_links)
+    rep.crossings = crossing_count(d, exclude=secondary)
+    rep.secondary_crossings = crossing_count(d, only=secondary)
     return rep
 
 

@@ -286,7 +286,8 @@ def drop_parent(fs: FamilyStructure, g: GroupKey, x) -> tuple[int, int]:
 
 
 def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
-    """-1 (left) or +1 (right): the side of a lone parent the children's line leaves from."""
+    """-1 (left) or +1 (right): the side of a lone parent the children's line leaves from
+    (0: from the bottom of the symbol, when partners sit on both sides)."""
     p = g[1]
     kids = fs.groups[g]
     known = [x[k] for k in kids if k in x]
@@ -297,6 +298,8 @@ def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
         return 1
     if right_taken and not left_taken:
         return -1
+    if left_taken and right_taken:
+        return 0  # partners on both sides: the line comes straight down from the symbol
     return -1 if mean < x[p] else 1
 
 
@@ -410,13 +413,22 @@ def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[int]:
 
 
 def _sibling_violations(fs: FamilyStructure, order: list[int]) -> int:
-    """Adjacent pairs of siblings (same descent group) out of birth order within ``order``."""
+    """Siblings (same descent group) out of birth order, plus children of other couples
+    standing between two siblings (interleaved sibships cross each other's lines)."""
     seqs: dict[GroupKey, list[int]] = defaultdict(list)
-    for p in order:
+    where: dict[GroupKey, list[int]] = defaultdict(list)
+    kids_at: list[Optional[GroupKey]] = []
+    for i, p in enumerate(order):
         g = fs.child_group.get(p)
+        kids_at.append(g)
         if g is not None:
             seqs[g].append(_birth_rank(fs, p))
-    return sum(1 for seq in seqs.values() for a, b in zip(seq, seq[1:]) if a > b)
+            where[g].append(i)
+    bad = sum(1 for seq in seqs.values() for a, b in zip(seq, seq[1:]) if a > b)
+    for g, pos in where.items():
+        if len(pos) > 1:
+            bad += sum(1 for i in range(pos[0] + 1, pos[-1]) if kids_at[i] is not None and kids_at[i] != g)
+    return bad
 
 
 def _birth_rank(fs: FamilyStructure, p: int) -> int:
