@@ -40,3 +40,33 @@ def test_render_png_not_blank(qapp, tmp_path):
     assert not img.isNull() and img.width() > 100
     colours = {img.pixel(x, y) for x in range(0, img.width(), 3) for y in range(0, img.height(), 3)}
     assert len(colours) > 5
+
+
+def test_scene_from_generated_family(qapp):
+    from datetime import date
+
+    from genomap.pipeline import draw_family
+    from genomap.testing.generate import generate_family
+
+    d = draw_family(generate_family(11, 60), date(2024, 6, 1))
+    scene = QGraphicsScene()
+    items = populate_scene(scene, d)
+    assert len(items) == len(scene.items()) == len(d.primitives)
+    assert {i.data(DATA_LAYER) for i in items} >= {"base", "households", "ties"}
+    person_refs = {i.data(DATA_REF) for i in items if i.data(DATA_REF) and i.data(DATA_REF)[0] == "person"}
+    assert person_refs == {k for k in d.bounds if k[0] == "person"}
+    assert scene.sceneRect().width() == pytest.approx(d.width)
+    # layers stack: households below kinship lines below badges
+    z = {i.data(DATA_LAYER): i.zValue() for i in items}
+    assert z["households"] < z["ties"] < z["base"] <= z.get("badges", 99)
+
+
+def test_text_item_matches_measured_width(qapp):
+    from genomap.drawing.primitives import Text
+    from genomap.drawing.text import text_width
+    from genomap.ui.scene import TextItem, font_family
+
+    t = Text(100, 10, ("Bernadette Fitzgerald-Hughes",), size=8)
+    item = TextItem(t)
+    if font_family() in ("Liberation Sans", "Arial", "Helvetica"):
+        assert item.boundingRect().width() - 2 == pytest.approx(text_width(t.lines[0], 8), rel=0.02)
