@@ -413,3 +413,38 @@ def test_fuzzed_json_never_crashes_and_never_half_imports(muts):
             assert row_counts(d) == before
     finally:
         d.close()
+
+
+# -- command line ---------------------------------------------------------------
+def test_cli_import_json_gedcom_and_csv(tmp_path, capsys):
+    from genomap.cli import main
+    from genomap.formats.gedcom_export import export_gedcom
+
+    src = Document.in_memory()
+    cid = build_family(src)
+    exchange.export_case_json(src, cid, tmp_path / "fam.json")
+    export_gedcom(src, cid, tmp_path / "fam.ged")
+    src.close()
+    (tmp_path / "adults.csv").write_text("Forename,Surname,Date of birth,Phone\nDean,Hollis,1980,0123\n",
+                                         encoding="utf-8")
+    target = tmp_path / "t.genomap"
+    assert main(["import", str(target), str(tmp_path / "fam.json")]) == 0
+    assert "Created: 1 case, 7 people" in capsys.readouterr().out
+    assert main(["import", str(target), str(tmp_path / "fam.ged"), "--case", "CASE-001"]) == 0
+    out = capsys.readouterr().out
+    assert "into case 'CASE-001'" in out and "7 people" in out
+    assert main(["import", str(target), str(tmp_path / "adults.csv"), "--map", "birth=Date of birth"]) == 0
+    assert "1 person" in capsys.readouterr().out
+    (tmp_path / "bad.ged").write_text("0 HEAD\n0 @I1@ INDI\n", encoding="utf-8")
+    before = target.read_bytes()
+    assert main(["import", str(target), str(tmp_path / "bad.ged")]) == 1
+    err = capsys.readouterr().err
+    assert "NOTHING was imported" in err and "truncated" in err
+    assert main(["import", str(target), str(tmp_path / "missing.ged")]) == 1
+    d = Document.open(target)
+    try:
+        counts = row_counts(d)
+        assert counts["person"] == 15 and counts["case"] == 2
+    finally:
+        d.close()
+    assert len(before) > 0
