@@ -186,9 +186,11 @@ def export_case(
         # the preparer's own name is printed deliberately, even if withheld elsewhere
         leaks = red.leaks([*(t for t in texts if not prepared_by or t != prepared_by), filename])
         if leaks:
+            shown = ", ".join(repr(v if len(v) <= 40 else v[:37] + "...") for v in leaks[:3])
             raise RedactionError(
                 f"export stopped: {len(leaks)} withheld value(s) would have appeared in the "
-                f"{fmt.upper()} (profile {profile.name!r}); nothing was written"
+                f"{fmt.upper()} (profile {profile.name!r}: {shown}); nothing was written. "
+                "Check the case's free-text fields for these values."
             )
 
     result = ExportResult(out, fmt, suggested_filename=filename, profile=profile.name, withheld=red.withheld)

@@ -354,7 +354,8 @@ def redact(snapshot: FamilySnapshot, profile: RedactionProfile | str | None,
     hidden_p = set(profile.hide_people) & {p.id for p in s.people}
     for h in s.households:
         if h.id in hidden_h:
-            for t in (h.label, *(_address_parts(h.address) if h.address else ())):
+            label = [h.label] if normalise(h.label) not in _TYPE_LABELS else []
+            for t in (*label, *(_address_parts(h.address) if h.address else ())):
                 if t and len(t) >= 3:
                     withheld.append(t)
                     pairs.append((t, WITHHELD))
@@ -466,9 +467,18 @@ def redact(snapshot: FamilySnapshot, profile: RedactionProfile | str | None,
         s = replace(s, involvements=tuple(replace(i, agency_name=i.agency_type.label)
                                           for i in s.involvements))
 
-    # 6. scrub whatever free text survives of every withheld name and address
+    # 6. scrub whatever free text survives of every withheld value: a name, an address,
+    # a risk detail or a worker's name withheld in one field is withheld everywhere
+    # (a value that is also a name still shown -- a source recorded as "Kerry" when Kerry
+    # is the mother -- is not withheld: it is on the page anyway, by design)
+    withheld = [w for w in withheld if w.strip().casefold() not in kept]
+    pairs = [(a, b) for a, b in pairs if a.strip().casefold() not in kept]
+    pairs += [(w, WITHHELD) for w in withheld if len(w.strip()) >= 3]
     scrub = _Scrubber(pairs)
     s = _scrub_free_text(s, scrub)
+    # replacement names derived from free text (a case role such as "Dean's father") too
+    s = s.with_people(replace(p, given_names=scrub(p.given_names)) if modes.get(p.id, "full") != "full"
+                      else p for p in s.people)
 
     # 7. the case itself
     title = scrub(s.title)
