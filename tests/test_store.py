@@ -232,7 +232,7 @@ def test_version_1_file_is_backed_up_and_upgraded(tmp_path):
             assert len(s.scalars(select(AppMeta)).all()) == 1  # file_id added by 0002
             assert repository.people_in_case(s, 1) == [ada]
         with doc.engine.connect() as conn:
-            assert files.current_revision(conn) == "0002"
+            assert files.current_revision(conn) == files.REVISIONS[SCHEMA_VERSION]
         add_person(doc, 1, given_names="New")  # the upgraded file is editable
     assert pragma(path, "user_version") == SCHEMA_VERSION
     backups = [p for p in os.listdir(tmp_path) if p.startswith("old.genomap.bak-v1-")]

@@ -259,3 +259,29 @@ _LABELS: dict[Enum, str] = {
     LegalStatusKind.LOOKED_AFTER: "Looked after (CLA)",
     LegalStatusKind.SPECIAL_GUARDIANSHIP: "Special guardianship order",
 }
+
+
+class ConnectionQuality(LabelledEnum):
+    """Nature of a connection on an ecomap (as the worker judges it)."""
+
+    UNSPECIFIED = "unspecified"
+    STRONG = "strong"
+    NORMAL = "normal"
+    TENUOUS = "tenuous"
+    STRESSFUL = "stressful"
+
+
+class SupportDirection(LabelledEnum):
+    """Which way support flows on an ecomap connection."""
+
+    NONE = "none"
+    TO_FAMILY = "to_family"  # the agency/person supports the family member
+    FROM_FAMILY = "from_family"
+    MUTUAL = "mutual"
+
+
+class MatchDecisionKind(LabelledEnum):
+    """What a user decided about two person records that might be the same person."""
+
+    LINKED = "linked"
+    REJECTED = "rejected"

@@ -24,10 +24,12 @@ from sqlmodel import Field, SQLModel
 from genomap.model.dates import PartialDate
 from genomap.model.enums import (
     AgencyType,
+    ConnectionQuality,
     EventKind,
     FactStatus,
     HouseholdType,
     LegalStatusKind,
+    MatchDecisionKind,
     ParentLinkKind,
     PartnershipEnd,
     PartnershipKind,
@@ -35,6 +37,7 @@ from genomap.model.enums import (
     ResidenceKind,
     RiskKind,
     Sex,
+    SupportDirection,
     TieKind,
     TriState,
     TwinKind,
@@ -246,6 +249,14 @@ class Involvement(Sourced, Period, table=True):
     worker_name: str = ""
     worker_contact: str = ""
     notes: str = ""
+    connection: ConnectionQuality = Field(
+        default=ConnectionQuality.UNSPECIFIED, sa_type=enum_type(ConnectionQuality),
+        description="Nature of the connection, for the ecomap",
+    )
+    support: SupportDirection = Field(
+        default=SupportDirection.NONE, sa_type=enum_type(SupportDirection),
+        description="Direction of support, for the ecomap",
+    )
 
 
 class RiskFlag(Sourced, Period, table=True):
@@ -294,7 +305,35 @@ class EventHousehold(SQLModel, table=True):
     )
 
 
+class MatchDecision(SQLModel, table=True):
+    """A user's decision that two person records are (or are not) the same person.
+
+    Rejections are remembered so the same possible match is not raised again;
+    confirmed links are kept for the record of who linked what and why.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("person_a_id", "person_b_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_a_id: int = _fk("person.id")  # the lower id of the pair
+    person_b_id: int = _fk("person.id")
+    decision: MatchDecisionKind = Field(sa_type=enum_type(MatchDecisionKind))
+    score: float = 0.0
+    explanation: str = ""
+    decided_by: str = ""
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
+class RedactionProfile(SQLModel, table=True):
+    """A named, user-edited redaction profile (switches stored as JSON text)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(default="", sa_column_kwargs={"unique": True})
+    settings: str = Field(default="{}", description="JSON of the profile's switches")
+
+
 ALL_TABLES = [
     Case, Person, CaseMember, Partnership, ParentLink, Tie, Household, Residence,
     Agency, Involvement, RiskFlag, LegalStatus, Event, EventPerson, EventHousehold,
+    MatchDecision, RedactionProfile,
 ]
