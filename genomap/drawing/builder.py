@@ -599,14 +599,33 @@ class _Builder:
     def _free_x(self, rows, target: float) -> float:
         """The x nearest ``target`` where a vertical line crosses ``rows`` without touching anyone."""
         lay = self.lay
+        key = (rows.start, rows.stop)
+        spans = self._span_cache.get(key) if hasattr(self, "_span_cache") else None
+        if spans is not None:
+            return self._free_from(spans, target)
         spans = []
         for r in rows:
             for p in lay.rows[r]:
                 if p in self.visible:
                     half = max(lay.footprint[p], style.SYMBOL) / 2 + 3
                     spans.append((lay.x[p] - half, lay.x[p] + half))
+        if not hasattr(self, "_span_cache"):
+            self._span_cache = {}
+        spans.sort()
+        self._span_cache[key] = spans
+        return self._free_from(spans, target)
+
+    @staticmethod
+    def _free_from(spans, target: float) -> float:
+        import bisect
+
+        starts = [a for a, _ in spans]
+        widest = max((b - a for a, b in spans), default=0.0)
+
         def free(x):
-            return not any(a <= x <= b for a, b in spans)
+            i = bisect.bisect_right(starts, x)
+            j = bisect.bisect_left(starts, x - widest)
+            return not any(a <= x <= b for a, b in spans[j:i])
         if free(target):
             return target
         cands = sorted({a - 3 for a, _ in spans} | {b + 3 for _, b in spans}, key=lambda c: abs(c - target))
@@ -665,6 +684,26 @@ class _Builder:
         members: dict[int, set[int]] = defaultdict(set)
         for pid, h in self.home.items():
             members[h].add(pid)
+        # runs of members per row (visible people only; hidden slots are empty space):
+        # maximal sequences of neighbours living in the same household
+        runs_by_h: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
+        for r, row in enumerate(lay.rows):
+            cur: list[int] = []
+            cur_h = None
+            for p in [q for q in row if q in self.visible] + [None]:  # type: ignore[list-item]
+                h = self.home.get(p) if p is not None else None
+                if h is not None and h == cur_h:
+                    cur.append(p)
+                    continue
+                if cur:
+                    x0 = min(lay.x[q] - max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) - style.HOUSEHOLD_PAD
+                    x1 = max(lay.x[q] + max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) + style.HOUSEHOLD_PAD
+                    top = lay.row_y[r] - style.SYMBOL / 2 - 10
+                    lh = max(lay.label_h[q] for q in cur)
+                    bottom = lay.row_y[r] + style.SYMBOL / 2 + style.LABEL_GAP + lh + style.HOUSEHOLD_PAD
+                    runs_by_h[cur_h].append((r, x0, x1, top, bottom))
+                cur = [p] if h is not None else []
+                cur_h = h
         for hid in sorted(members):
             ms = members[hid]
             try:
@@ -673,23 +712,7 @@ class _Builder:
                 continue
             fill, edge = self.household_fill(hid)
             ref = ("household", hid)
-            # runs of members per row (visible people only; hidden slots are empty space)
-            runs: list[tuple[int, float, float, float, float]] = []  # row, x0, x1, top, bottom
-            for r, row in enumerate(lay.rows):
-                vis = [p for p in row if p in self.visible]
-                cur: list[int] = []
-                for p in vis + [None]:  # type: ignore[list-item]
-                    if p is not None and p in ms:
-                        cur.append(p)
-                        continue
-                    if cur:
-                        x0 = min(lay.x[q] - max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) - style.HOUSEHOLD_PAD
-                        x1 = max(lay.x[q] + max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) + style.HOUSEHOLD_PAD
-                        top = lay.row_y[r] - style.SYMBOL / 2 - 10
-                        lh = max(lay.label_h[q] for q in cur)
-                        bottom = lay.row_y[r] + style.SYMBOL / 2 + style.LABEL_GAP + lh + style.HOUSEHOLD_PAD
-                        runs.append((r, x0, x1, top, bottom))
-                        cur = []
+            runs = runs_by_h.get(hid, [])
             pieces = _stack_runs(runs)
             label = hh.label or "Household"
             if self.opts.show_addresses and hh.address:

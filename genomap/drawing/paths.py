@@ -25,43 +25,52 @@ def length(pts: Sequence[Pt]) -> float:
     return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
 
 
+def _cumulative(pts: Sequence[Pt]) -> list[float]:
+    acc = [0.0]
+    for p, q in zip(pts, pts[1:]):
+        acc.append(acc[-1] + math.dist(p, q))
+    return acc
+
+
+def _at(pts: Sequence[Pt], cum: list[float], d: float) -> tuple[Pt, Pt]:
+    import bisect
+
+    i = min(max(bisect.bisect_right(cum, d) - 1, 0), len(pts) - 2)
+    p, q = pts[i], pts[i + 1]
+    L = cum[i + 1] - cum[i]
+    if L <= 0:
+        # degenerate segment: look for a neighbour with length
+        for j in range(len(pts) - 1):
+            if cum[j + 1] > cum[j]:
+                p, q, i = pts[j], pts[j + 1], j
+                L = cum[j + 1] - cum[j]
+                break
+        else:
+            return pts[0], (1.0, 0.0)
+    t = min(1.0, max(0.0, (d - cum[i]) / L))
+    return (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), ((q[0] - p[0]) / L, (q[1] - p[1]) / L)
+
+
 def resample(pts: Sequence[Pt], step: float) -> list[tuple[Pt, Pt]]:
     """Points every ``step`` along the path with unit tangents: [(point, tangent)]."""
-    total = length(pts)
+    cum = _cumulative(pts)
+    total = cum[-1]
     if total == 0:
         return [(pts[0], (1.0, 0.0))]
     n = max(1, int(round(total / step)))
     step = total / n
-    out: list[tuple[Pt, Pt]] = []
-    seg = 0
-    seg_start = 0.0
-    for i in range(n + 1):
-        d = i * step
-        while seg < len(pts) - 2 and seg_start + math.dist(pts[seg], pts[seg + 1]) < d:
-            seg_start += math.dist(pts[seg], pts[seg + 1])
-            seg += 1
-        p, q = pts[seg], pts[seg + 1]
-        L = math.dist(p, q) or 1e-9
-        t = min(1.0, max(0.0, (d - seg_start) / L))
-        tx, ty = (q[0] - p[0]) / L, (q[1] - p[1]) / L
-        out.append(((p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), (tx, ty)))
-    return out
+    return [_at(pts, cum, i * step) for i in range(n + 1)]
 
 
 def point_at(pts: Sequence[Pt], frac: float) -> tuple[Pt, Pt]:
     """Point and unit tangent at a fraction of the path's length."""
-    total = length(pts)
-    d = total * frac
-    acc = 0.0
-    for p, q in zip(pts, pts[1:]):
-        L = math.dist(p, q)
-        if acc + L >= d and L > 0:
-            t = (d - acc) / L
-            return (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), ((q[0] - p[0]) / L, (q[1] - p[1]) / L)
-        acc += L
-    p, q = pts[-2], pts[-1]
-    L = math.dist(p, q) or 1e-9
-    return q, ((q[0] - p[0]) / L, (q[1] - p[1]) / L)
+    cum = _cumulative(pts)
+    return _at(pts, cum, cum[-1] * frac)
+
+
+def points_at(pts: Sequence[Pt], fracs: Sequence[float]) -> list[tuple[Pt, Pt]]:
+    cum = _cumulative(pts)
+    return [_at(pts, cum, cum[-1] * f) for f in fracs]
 
 
 def sub_path(pts: Sequence[Pt], f0: float, f1: float) -> list[Pt]:

@@ -465,10 +465,18 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
     if _household_splits(flat(blocks), hint) == 0:
         return blocks
     households = sorted({hint[p] for b in blocks for p in b if p in hint})
+    def index(bs):
+        where: dict[int, list[int]] = defaultdict(list)
+        for i, b in enumerate(bs):
+            for h in {hint[p] for p in b if p in hint}:
+                where[h].append(i)
+        return where
+
     for _ in range(2):
         changed = False
+        where = index(blocks)
         for h in households:
-            idx = [i for i, b in enumerate(blocks) if any(hint.get(p) == h for p in b)]
+            idx = where.get(h, [])
             if len(idx) < 2 or idx[-1] - idx[0] + 1 == len(idx):
                 continue
             lo, hi = idx[0], idx[-1]
@@ -495,6 +503,7 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
             if best is not None and best[0][0] < base_split:
                 blocks = blocks[:lo] + best[1] + blocks[hi + 1:]
                 changed = True
+                where = index(blocks)
         if not changed:
             break
     return blocks
