@@ -127,3 +127,89 @@ def test_fuzzed_csv_never_crashes(tmp_path, data):
         assert sum(row_counts(d).values()) == 0
     finally:
         d.close()
+
+
+# -- Qt dialogs (File > Import) ------------------------------------------------------
+@pytest.mark.gui
+def test_csv_mapping_dialog(qtbot):
+    from genomap.ui.import_dialogs import NOT_USED, CsvMappingDialog
+
+    dlg = CsvMappingDialog(["Forename", "Surname", "DOB", "Phone"], [["Ann", "Lee", "1990", "0123"]])
+    qtbot.addWidget(dlg)
+    assert dlg.mapping() == {"given_names": "Forename", "family_name": "Surname", "birth": "DOB"}
+    dlg.combos["notes"].setCurrentText("Phone")
+    dlg.combos["known_as"].setCurrentText("Phone")
+    dlg._accept()
+    assert "one field only" in dlg.problem.text() and dlg.result() == 0
+    dlg.combos["known_as"].setCurrentText(NOT_USED)
+    dlg._accept()
+    assert dlg.result() == 1 and dlg.mapping()["notes"] == "Phone"
+
+
+@pytest.mark.gui
+def test_progress_dialog_imports_in_a_worker_thread(qtbot):
+    import threading as th
+    from pathlib import Path
+
+    from genomap.formats.gedcom_import import import_gedcom
+    from genomap.ui.import_dialogs import ImportProgressDialog
+
+    doc = Document.in_memory()
+    heard = []
+    doc.add_listener(lambda cs: heard.append(th.current_thread() is th.main_thread()))
+    threads = []
+
+    def run(progress, cancel):
+        threads.append(th.current_thread() is th.main_thread())
+        return import_gedcom(doc, Path(__file__).parent / "data" / "gedcom" / "kennedy.ged",
+                             progress=progress, cancel=cancel)
+
+    dlg = ImportProgressDialog(run, "Importing", doc)
+    qtbot.addWidget(dlg)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.report is not None or dlg.error is not None, timeout=20000)
+    assert dlg.error is None and dlg.report.created["person"] == 208
+    assert threads == [False] and heard == [True]  # imported off the GUI thread, listeners on it
+    doc.close()
+
+
+@pytest.mark.gui
+def test_cancel_in_progress_dialog_leaves_file_unchanged(qtbot, tmp_path):
+    from pathlib import Path
+
+    from genomap.formats.common import ImportCancelled
+    from genomap.formats.gedcom_import import import_gedcom
+    from genomap.ui.import_dialogs import ImportProgressDialog
+
+    doc = Document.create(tmp_path / "c.genomap")
+    build_family(doc)
+    before = row_counts(doc)
+
+    def run(progress, cancel):
+        return import_gedcom(doc, Path(__file__).parent / "data" / "gedcom" / "royal92.ged",
+                             progress=progress, cancel=cancel)
+
+    dlg = ImportProgressDialog(run, "Importing", doc)
+    qtbot.addWidget(dlg)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.last_progress is not None or dlg.error is not None, timeout=60000)
+    dlg.canceled.emit()  # the Cancel button
+    qtbot.waitUntil(lambda: dlg.report is not None or dlg.error is not None, timeout=60000)
+    assert isinstance(dlg.error, ImportCancelled)
+    assert row_counts(doc) == before
+    doc.close()
+
+
+@pytest.mark.gui
+def test_run_import_dialog_for_csv(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from genomap.ui import import_dialogs
+
+    p = tmp_path / "people.csv"
+    p.write_text("Name,DOB\nAnn Lee,1990\nBob Lee,1988\n", encoding="utf-8")
+    monkeypatch.setattr(import_dialogs.CsvMappingDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    doc = Document.in_memory()
+    report = import_dialogs.run_import_dialog(None, doc, str(p), show=False)
+    assert report is not None and report.created["person"] == 2
+    doc.close()
