@@ -39,7 +39,8 @@ GAP = 10.0
 MIN_TEXT_PT = 5.0
 TILE_TEXT_PT = 7.0
 TILE_OVERLAP = 10 * MM
-MAX_SCALE = 1.3  # small families are enlarged, but not to poster size  # content repeated on neighbouring tiles, for alignment
+MAX_SCALE = 1.3  # small families are enlarged, but not to poster size
+TILE_MAX_SCALE = 1.2  # content repeated on neighbouring tiles, for alignment
 
 LEGEND_CELL_W = 36.0  # LegendEntry samples live in a 36 x 18 pt cell
 LEGEND_CELL_H = 18.0
@@ -142,6 +143,8 @@ class PagePlan:
     tile_scale: float = 1.0
     tile_area: Optional[Rect] = None  # drawing area on tile pages
     content: Rect = field(default=None)  # type: ignore[assignment]  # area between header and footer
+    tile_landscape: Optional[bool] = None  # orientation of the tile sheets
+    tile_page: Optional[tuple[float, float]] = None  # their page size
 
     @property
     def tiled(self) -> bool:
@@ -241,15 +244,24 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
         return PagePlan(paper.upper(), landscape, page_w, page_h, header, footer, title, body, area, legend,
                         scale, content=content)
 
-    # Tiled: page 1 keeps the title block, the legend and an overview; tiles follow.
-    tile_scale = max(min_scale, min(1.0, TILE_TEXT_PT / text))
-    tile_area = Rect(content.x, content.y, content.w, content.h - 16.0)  # room for the tile caption
+    # Tiled: page 1 keeps the title block, the legend and an overview; tiles follow, on
+    # whichever orientation needs fewer sheets, enlarged to fill them when there is room.
+    base_scale = max(min_scale, min(1.0, TILE_TEXT_PT / text))
+    best_t = None
+    for orient in (landscape, not landscape):
+        tw, th = page_size(paper, orient)
+        t_content = Rect(MARGIN, MARGIN + FOOTER_H, tw - 2 * MARGIN, th - 2 * MARGIN - HEADER_H - FOOTER_H)
+        t_area = Rect(t_content.x, t_content.y, t_content.w, t_content.h - 16.0)  # caption line
+        rows, cols = _grid(drawing, t_area, base_scale)
+        if best_t is None or rows * cols < best_t[0] * best_t[1]:
+            best_t = (rows, cols, orient, tw, th, t_area)
+    rows, cols, t_orient, tw, th, tile_area = best_t
+    fill = [TILE_MAX_SCALE]
+    fill.append((tile_area.w - TILE_OVERLAP) * cols / drawing.width if cols > 1 else tile_area.w / drawing.width)
+    fill.append((tile_area.h - TILE_OVERLAP) * rows / drawing.height if rows > 1
+                else tile_area.h / drawing.height)
+    tile_scale = max(base_scale, min(fill))
     ov = TILE_OVERLAP / tile_scale  # overlap in drawing units
-    tile_w, tile_h = tile_area.w / tile_scale, tile_area.h / tile_scale
-    # cores split the drawing evenly (no sliver at the end); each sheet shows its core
-    # plus half the overlap on every inner side, so a middle sheet needs core + ov <= sheet
-    cols = 1 if drawing.width <= tile_w else math.ceil(drawing.width / (tile_w - ov))
-    rows = 1 if drawing.height <= tile_h else math.ceil(drawing.height / (tile_h - ov))
     step_x, step_y = drawing.width / cols, drawing.height / rows
     tiles = []
     for r in range(rows):
@@ -262,7 +274,28 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
             src = Box(core.x - left, core.y - up, core.w + left + right, core.h + up + down)
             tiles.append(Tile(r, c, rows, cols, src, core))
     return PagePlan(paper.upper(), landscape, page_w, page_h, header, footer, title, body, area, legend,
-                    scale, tuple(tiles), tile_scale, tile_area, content=content)
+                    scale, tuple(tiles), tile_scale, tile_area, content=content, tile_landscape=t_orient,
+                    tile_page=(tw, th))
+
+
+def _grid(drawing: Drawing, area: Rect, scale: float) -> tuple[int, int]:
+    """Rows and columns of sheets showing ``drawing`` at ``scale`` in ``area`` with overlap.
+
+    Cores split the drawing evenly (no sliver at the end); each sheet shows its core
+    plus half the overlap on every inner side, so a middle sheet needs core + overlap
+    to fit on the sheet.
+    """
+    ov = TILE_OVERLAP / scale
+    tile_w, tile_h = area.w / scale, area.h / scale
+    cols = 1 if drawing.width <= tile_w else math.ceil(drawing.width / (tile_w - ov))
+    rows = 1 if drawing.height <= tile_h else math.ceil(drawing.height / (tile_h - ov))
+    return rows, cols
+
+
+def furniture(page_w: float, page_h: float) -> tuple[Rect, Rect]:
+    """The header and footer bands of a page of this size."""
+    w = page_w - 2 * MARGIN
+    return (Rect(MARGIN, page_h - MARGIN - HEADER_H, w, HEADER_H), Rect(MARGIN, MARGIN, w, FOOTER_H))
 
 
 # -- appendix content ------------------------------------------------------------
@@ -370,8 +403,9 @@ def appendix_tables(snap, as_at: date, sections: Optional[set[str]] = None) -> l
                     now.append(who + ("" if r.kind.value == "lives" else f" ({r.kind.label.lower()})"))
                 per = _period(r.start, r.end, as_at)
                 history.append(f"{who}: {r.kind.label.lower()}" + (f", {per}" if per else ""))
-            kind = "" if h.type.value == "family_home" else f"\n{h.type.label}"
-            rows.append((f"{hh_label[h.id]}{kind}", h.address, "\n".join(now) or "—",
+            label = hh_label[h.id]
+            kind = "" if h.type.value == "family_home" or label == h.type.label else f"\n{h.type.label}"
+            rows.append((f"{label}{kind}", h.address, "\n".join(now) or "—",
                          "\n".join(history)))
         out.append(TableSpec("households", "Households and residence history",
                              ("Household", "Address", f"Living there on {fmt_date(as_at)}", "Residence history"),

@@ -501,7 +501,8 @@ class _Composer:
         c.saveState()
         c.setDash([], 0)
         marking = o.marking.strip()
-        for band, top in ((plan.header, True), (plan.footer, False)):
+        header, footer = pg.furniture(*c._pagesize)
+        for band, top in ((header, True), (footer, False)):
             mid_y = band.y + band.h / 2 - 3.4
             if marking:
                 w = self.fonts.width(marking, 9.5, True) + 16
@@ -865,14 +866,21 @@ def render_pdf(drawing: Drawing, out: str | Path, options: Optional[PdfOptions] 
                           bottomMargin=plan.content.y, **meta)
     frame = Frame(plan.content.x, plan.content.y, plan.content.w, plan.content.h, leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0, id="content")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    templates = [PageTemplate(id="page", frames=[frame], pagesize=(plan.page_w, plan.page_h))]
+    if plan.tiled:
+        tw, th = plan.tile_page
+        tframe = Frame(pg.MARGIN, pg.MARGIN + pg.FOOTER_H, tw - 2 * pg.MARGIN,
+                       th - 2 * pg.MARGIN - pg.HEADER_H - pg.FOOTER_H, leftPadding=0, rightPadding=0,
+                       topPadding=0, bottomPadding=0, id="tile")
+        templates.append(PageTemplate(id="tile", frames=[tframe], pagesize=(tw, th)))
+    doc.addPageTemplates(templates)
     story: list = [_PageFlowable(comp.genogram_page)]
     for tile in plan.tiles:
-        story += [PageBreak(), _PageFlowable(partial(comp.tile_page, tile=tile))]
+        story += [NextPageTemplate("tile"), PageBreak(), _PageFlowable(partial(comp.tile_page, tile=tile))]
     if o.appendix and snapshot is not None:
         tables = pg.appendix_tables(snapshot, as_at or date.today(), o.sections)
         if tables:
-            story.append(PageBreak())
+            story += [NextPageTemplate("page"), PageBreak()]
             story += _appendix_story(tables, fonts, plan.content.w, as_at, sink)
     with _fast_reportlab():
         doc.build(story, canvasmaker=partial(_DeferredCanvas, decorate=comp.decorate))
