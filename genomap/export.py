@@ -23,7 +23,7 @@ from typing import Callable, Optional
 from genomap.errors import UserFacingError
 from genomap.model.dates import PartialDate
 from genomap.redaction import (
-    Redacted, RedactionError, RedactionProfile, get_profile, load_profiles, redact,
+    Redacted, RedactionError, RedactionProfile, get_profile, load_document_profiles, load_profiles, redact,
 )
 from genomap.store.snapshot import FamilySnapshot
 
@@ -162,7 +162,12 @@ def export_case(
     out = Path(out_path)
     if out.is_dir():
         raise ExportError(f"{out} is a folder; give a file name to export to")
-    extra = load_profiles(profiles_file) if profiles_file else None
+    # profiles saved in the file, then a profiles JSON file, then the built-in ones
+    extra: dict[str, RedactionProfile] = {}
+    if not isinstance(source, FamilySnapshot) and hasattr(source, "read"):
+        extra.update(load_document_profiles(source))
+    if profiles_file:
+        extra.update(load_profiles(profiles_file))
     profile = get_profile(redact_profile, extra)
     if hide_people or hide_households:
         profile = profile.with_hidden(hide_people, hide_households)

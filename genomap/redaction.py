@@ -612,3 +612,59 @@ def suggested_filename(snapshot: FamilySnapshot, profile: RedactionProfile | str
     if as_at is not None and not profile.hide_dates:
         parts.append(as_at.isoformat())
     return "_".join(parts) + "." + ext.lstrip(".")
+
+
+# -- user-edited profiles stored in the GenoMap file (table ``redactionprofile``) -----------
+
+def load_document_profiles(document) -> dict[str, RedactionProfile]:
+    """The profiles saved in an open document, by name (empty for files without the table)."""
+    from sqlmodel import select
+
+    try:
+        from genomap.model.tables import RedactionProfile as Row
+    except ImportError:
+        return {}
+    out: dict[str, RedactionProfile] = {}
+    with document.read() as session:
+        for row in session.scalars(select(Row).order_by(Row.id)):
+            try:
+                data = json.loads(row.settings or "{}")
+            except ValueError:
+                raise RedactionError(f"redaction profile {row.name!r} in the file is damaged") from None
+            out[row.name] = RedactionProfile.from_dict({**data, "name": row.name})
+    return out
+
+
+def save_document_profile(document, profile: RedactionProfile) -> None:
+    """Save (or replace) a user-edited profile in the document, as one undoable edit."""
+    from sqlmodel import select
+
+    from genomap.model.tables import RedactionProfile as Row
+
+    settings = {k: v for k, v in profile.to_dict().items() if k != "name"}
+    text = json.dumps(settings, ensure_ascii=False, sort_keys=True)
+
+    def write(session) -> None:
+        row = session.scalars(select(Row).where(Row.name == profile.name)).first()
+        if row is None:
+            session.add(Row(name=profile.name, settings=text))
+        else:
+            row.settings = text
+            session.add(row)
+
+    document.edit(f"Save redaction profile '{profile.label or profile.name}'", write)
+
+
+def delete_document_profile(document, name: str) -> None:
+    """Remove a saved profile (built-in profiles are not stored and cannot be removed)."""
+    from sqlmodel import select
+
+    from genomap.model.tables import RedactionProfile as Row
+
+    def write(session) -> None:
+        row = session.scalars(select(Row).where(Row.name == name)).first()
+        if row is None:
+            raise RedactionError(f"there is no saved redaction profile {name!r}")
+        session.delete(row)
+
+    document.edit(f"Delete redaction profile '{name}'", write)

@@ -216,3 +216,31 @@ def test_export_with_a_user_profile_file(tmp_path):
     assert result.profile == "school"
     assert not found_in_pdf(out, ["Henrietta", "Larkspur Cottage"])
     assert found_in_pdf(out, ["Marigold"])
+
+
+def test_profiles_saved_in_the_file_are_used_by_export(tmp_path):
+    from genomap.demo import build_demo
+    from genomap.redaction import delete_document_profile, load_document_profiles, save_document_profile
+    from genomap.store.document import Document
+
+    doc = Document.in_memory()
+    ids = build_demo(doc)
+    snap = doc.snapshot(ids[0])
+    victim = next(p for p in snap.people if not p.is_subject and p.family_name)
+    mine = RedactionProfile("conference-b", "Conference (no addresses)", hide_addresses=True,
+                            hide_people=frozenset({victim.id}))
+    save_document_profile(doc, mine)
+    save_document_profile(doc, mine)  # saving again replaces, never duplicates
+    assert load_document_profiles(doc) == {"conference-b": mine}
+    out = tmp_path / "c.pdf"
+    r = export_case(doc, out, "pdf", case=ids[0], as_at=AS_AT, redact_profile="conference-b", draw=draw)
+    assert r.profile == "conference-b"
+    assert not found_in_pdf(out, [victim.name])
+    plain = tmp_path / "p.pdf"
+    export_case(doc, plain, "pdf", case=ids[0], as_at=AS_AT, draw=draw)
+    assert found_in_pdf(plain, [victim.name])  # positive control
+    delete_document_profile(doc, "conference-b")
+    assert load_document_profiles(doc) == {}
+    with pytest.raises(RedactionError):
+        delete_document_profile(doc, "conference-b")
+    doc.close()

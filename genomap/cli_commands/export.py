@@ -33,7 +33,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--redact", metavar="PROFILE", default="professionals",
                    help="redaction profile by audience: professionals (nothing hidden), parents "
                         "(addresses, third parties' names, notes and the child's words withheld), "
-                        "anonymised (no names, ages, dates or notes), or a profile from --profiles "
+                        "anonymised (no names, ages, dates or notes), or a profile saved in the file or in --profiles "
                         "(default: professionals)")
     p.add_argument("--profiles", metavar="PROFILES.json",
                    help="a JSON file of user-edited redaction profiles ({\"profiles\": [...]})")
