@@ -46,7 +46,7 @@ from typing import Optional
 from genomap.drawing import style
 from genomap.drawing.options import DrawOptions
 from genomap.drawing.paths import (
-    arrowhead, chevron, offset, perpendicular, point_at, quad_bezier, rounded_polygon,
+    arrowhead, chevron, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
     simplify_orthogonal, sub_path, wave, zigzag,
 )
 from genomap.drawing.primitives import (
@@ -314,7 +314,10 @@ class _Builder:
         ]
 
     def _legal_badges(self, p: PersonView, g: _Sym) -> None:
-        kinds = sorted({ls.kind for ls in self.snap.legal_statuses if ls.person == p.id and ls.active_on(self.as_at)},
+        mine = self.legal_by_person.get(p.id)
+        if not mine:
+            return
+        kinds = sorted({ls.kind for ls in mine if ls.active_on(self.as_at)},
                        key=lambda k: list(LegalStatusKind).index(k))
         y = g.top - 6
         for k in kinds:
@@ -322,7 +325,6 @@ class _Builder:
             w = text_width(code, 6.5, bold=True) + 6
             x = g.cx + g.box.w / 2 - 8
             fill, ink = style.BADGE_COLOURS.get(k.value, ("#f1f5f9", "#334155"))
-            ls_id = next(ls.id for ls in self.snap.legal_statuses if ls.person == p.id and ls.kind is k)
             ref = ("person", p.id)
             self.badges.append(Rect(x, y, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3, ref=ref, layer="badges"))
             self.badges.append(Text(x + w / 2, y + 1.4, (code,), size=6.5, bold=True, color=ink, ref=ref, layer="badges"))
@@ -330,7 +332,6 @@ class _Builder:
                 Rect(6, 4, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3),
                 Text(6 + w / 2, 5.4, (code,), size=6.5, bold=True, color=ink)))
             y += 11
-            del ls_id
 
     # -- partnerships ---------------------------------------------------------------
     def draw_unions(self) -> None:
@@ -340,7 +341,7 @@ class _Builder:
             if a not in self.visible or b not in self.visible:
                 continue
             rec = self._current(key)
-            kids_visible = any(k in self.visible for g, ks in fs.groups.items() if g == ("u", a, b) for k in ks)
+            kids_visible = any(k in self.visible for k in fs.groups.get(("u", a, b), ()))
             if rec is None and self.pair_records.get(key):
                 if not kids_visible:
                     continue  # not together yet
@@ -670,9 +671,9 @@ class _Builder:
                 self.legend_add("tie:unconfirmed", "? – alleged / suspected / disputed",
                                 (Text(18, 4, ("?",), size=8, bold=True, color=style.INK),))
             self.ties_l.extend(prims)
-            sample = ((4.0, 9.0), (32.0, 9.0))
-            samp = _tie_geometry(t.kind, [sample[0], (18.0, 9.0), sample[1]], colour, None)
-            self.legend_add(f"tie:{t.kind.value}", label, tuple(samp))
+            if f"tie:{t.kind.value}" not in self.legend:
+                samp = _tie_geometry(t.kind, [(4.0, 9.0), (18.0, 9.0), (32.0, 9.0)], colour, None)
+                self.legend_add(f"tie:{t.kind.value}", label, tuple(samp))
             if t.kind.directed:
                 self.legend_add("tie:~arrow", "Arrow: towards the person harmed / protected", (
                     Polyline(((4, 9), (26, 9)), Stroke(style.INK, 1.2)),
@@ -768,6 +769,9 @@ class _Builder:
         self.people = {p.id: p for p in self.snap.people}
         self.visible = {pid for pid, p in self.people.items() if self._visible(p) and pid in self.lay.row_of}
         self.link_by_id = {l.id: l for l in self.snap.parent_links}
+        self.legal_by_person: dict[int, list] = defaultdict(list)
+        for ls in self.snap.legal_statuses:
+            self.legal_by_person[ls.person].append(ls)
         self.pair_records: dict[tuple[int, int], list[PartnershipView]] = defaultdict(list)
         for r in sorted(self.snap.partnerships, key=lambda r: ((r.start.sort_key() if r.start else ""), r.id)):
             self.pair_records[(min(r.a, r.b), max(r.a, r.b))].append(r)
@@ -883,17 +887,13 @@ def _tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive
         out.append(line(wave(core, 3.2, 11.0), 1.5))
     elif kind is TieKind.COERCIVE_CONTROL:
         out.append(line(core, 1.4))
-        L = _len(core)
-        n = max(1, int(L // 13))
-        for i in range(1, n):
-            p, d = point_at(core, i / n)
+        n = max(1, int(_len(core) // 13))
+        for p, d in points_at(core, [i / n for i in range(1, n)]):
             out.append(line(chevron(p, d, 3.6), 1.3))
     elif kind is TieKind.SEXUAL_ABUSE:
         out += [line(offset(core, -1.6), 1.2), line(offset(core, 1.6), 1.2)]
-        L = _len(core)
-        n = max(1, int(L // 10))
-        for i in range(1, n):
-            p, d = point_at(core, i / n)
+        n = max(1, int(_len(core) // 10))
+        for p, d in points_at(core, [i / n for i in range(1, n)]):
             out.append(line(perpendicular(p, d, 4.0), 1.2))
     elif kind is TieKind.NEGLECT:
         out.append(line(core, 1.5, LineStyle.DASHED))

@@ -59,7 +59,21 @@ def resample(pts: Sequence[Pt], step: float) -> list[tuple[Pt, Pt]]:
         return [(pts[0], (1.0, 0.0))]
     n = max(1, int(round(total / step)))
     step = total / n
-    return [_at(pts, cum, i * step) for i in range(n + 1)]
+    out: list[tuple[Pt, Pt]] = []
+    i = 0
+    last = len(pts) - 2
+    for k in range(n + 1):
+        d = k * step
+        while i < last and (cum[i + 1] < d or cum[i + 1] == cum[i]):
+            i += 1
+        p, q = pts[i], pts[i + 1]
+        L = cum[i + 1] - cum[i]
+        if L <= 0:
+            out.append(_at(pts, cum, d))
+            continue
+        t = min(1.0, max(0.0, (d - cum[i]) / L))
+        out.append(((p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), ((q[0] - p[0]) / L, (q[1] - p[1]) / L)))
+    return out
 
 
 def point_at(pts: Sequence[Pt], frac: float) -> tuple[Pt, Pt]:
