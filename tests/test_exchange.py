@@ -176,7 +176,7 @@ def test_every_column_is_carried_and_schema_is_current():
     """A column added to the model must appear in the format (regenerate the schema)."""
     assert exchange.shipped_schema() == exchange.build_schema(), (
         "schema out of date: run python -m genomap.formats.exchange --write-schema")
-    covered = {T.Case, T.CaseMember, T.EventPerson, T.EventHousehold}
+    covered = {T.Case, T.CaseMember, T.EventPerson, T.EventHousehold, T.RedactionProfile}
     for s in exchange.SECTIONS:
         covered.add(s.table)
         fks = {c.name for c in s.table.__table__.columns if c.foreign_keys}
@@ -221,6 +221,13 @@ def test_redaction_profiles_travel_with_exchange_ids(doc):
     assert [p.name for p in back] == ["parents", "school"] and back[1].hide_addresses
     again = exchange.export_case(target, report.case_id, redaction_profiles=back)
     assert again == data
+    # saved in the file, so a plain export carries them again
+    assert exchange.export_case(target, report.case_id) == data
+    # importing again: 'parents' is identical and not saved twice; 'school' now hides the new copy's
+    # people, so it is kept under another name rather than overwriting the first
+    report2 = exchange.import_exchange(target, copy.deepcopy(data))
+    assert report2.created["redactionprofile"] == 1
+    assert [p.name for p in report2.redaction_profiles] == ["parents", "school (imported)"]
     bad = copy.deepcopy(data)
     bad["redaction_profiles"][1]["hide_colours"] = True
     assert any(e.startswith("$.redaction_profiles[1]") for e in _errors(bad))

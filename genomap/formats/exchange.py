@@ -98,7 +98,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("risk_flags", T.RiskFlag, "RF", (Ref("person", "person_id", "people"),)),
     Section("legal_statuses", T.LegalStatus, "LS", (Ref("person", "person_id", "people"),)),
     Section("events", T.Event, "E", skip=("case_id",)),
-)
+) + ((Section("match_decisions", T.MatchDecision, "MD",
+              (Ref("person_a", "person_a_id", "people"), Ref("person_b", "person_b_id", "people"))),)
+     if hasattr(T, "MatchDecision") else ())
 SECTION = {s.key: s for s in SECTIONS}
 MEMBER_SKIP = ("id", "case_id", "person_id")
 
@@ -167,19 +169,19 @@ def _from_json(col: sa.Column, value: Any, path: str, report: ImportReport) -> A
 # ---------------------------------------------------------------------------
 # export
 # ---------------------------------------------------------------------------
-def export_case(document, case_id: int, redaction_profiles: Iterable = ()) -> dict:
+def export_case(document, case_id: int, redaction_profiles: Optional[Iterable] = None) -> dict:
     """The exchange document (a plain dict) for one case.
 
-    ``redaction_profiles``: :class:`genomap.redaction.RedactionProfile` objects (or
-    their dicts) to carry along; the people and households they hide are
-    written as exchange ids.  (Profiles live beside the file, not in it, so the
-    caller says which to include.)
+    ``redaction_profiles``: the profiles to carry along -- by default the ones
+    saved in the file; or :class:`genomap.redaction.RedactionProfile` objects
+    (or their dicts).  The people and households they hide are written as
+    exchange ids (those outside this map are left out).
     """
     with document.read() as session:
         return export_case_from_session(session, case_id, redaction_profiles)
 
 
-def export_case_from_session(session, case_id: int, redaction_profiles: Iterable = ()) -> dict:
+def export_case_from_session(session, case_id: int, redaction_profiles: Optional[Iterable] = None) -> dict:
     case = session.get(T.Case, case_id)
     if case is None:
         from genomap.errors import UserFacingError
@@ -226,6 +228,9 @@ def export_case_from_session(session, case_id: int, redaction_profiles: Iterable
         "legal_statuses": rows(T.LegalStatus, T.LegalStatus.person_id.in_(members_q)),
         "events": events,
     }
+    if "match_decisions" in SECTION:
+        records["match_decisions"] = rows(T.MatchDecision, T.MatchDecision.person_a_id.in_(members_q),
+                                          T.MatchDecision.person_b_id.in_(members_q))
     local: dict[str, dict[int, str]] = {
         s.key: {row.id: f"{s.prefix}{i}" for i, row in enumerate(records[s.key], start=1)} for s in SECTIONS
     }
@@ -264,7 +269,24 @@ def export_case_from_session(session, case_id: int, redaction_profiles: Iterable
                 item["households"] = order(ev_h.get(row.id, []), local["households"])
             items.append(item)
         out[s.key] = items
+    if redaction_profiles is None:
+        redaction_profiles = _saved_profiles(session)
     out["redaction_profiles"] = _export_redaction_profiles(redaction_profiles, local)
+    return out
+
+
+def _saved_profiles(session) -> list[dict]:
+    """The redaction profiles saved in the file (table ``redactionprofile``), as dicts."""
+    table = getattr(T, "RedactionProfile", None)
+    if table is None:
+        return []
+    out = []
+    for row in session.scalars(select(table).order_by(table.id)):
+        try:
+            settings = json.loads(row.settings or "{}")
+        except ValueError:
+            settings = {}
+        out.append({"name": row.name, **{k: v for k, v in settings.items() if k != "name"}})
     return out
 
 
@@ -418,6 +440,26 @@ def _runtime_schema() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _fast_validator():
+    """A compiled validator (fastjsonschema) for the common case: a valid document, checked quickly.
+
+    Only when it complains does :func:`validate_exchange` run ``jsonschema``, which
+    lists every error with its path (and is the reference: formats are not checked).
+    """
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover - a declared dependency
+        def always_complain(data):
+            raise ValueError("no fast validator")
+
+        return always_complain
+    schema = json.loads(json.dumps(_runtime_schema()))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema.pop("$id", None)
+    return fastjsonschema.compile(schema, formats={"date-time": lambda value: True})
+
+
+@lru_cache(maxsize=1)
 def shipped_schema() -> dict:
     """The JSON Schema file shipped inside the package."""
     text = resources.files("genomap.formats").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
@@ -445,11 +487,17 @@ def validate_exchange(data: Any, report: ImportReport) -> None:
         report.error(f"the document is version {ver}, made by a newer GenoMap; this version reads "
                      f"version {FORMAT_VERSION}. Please update GenoMap.", path="$.version")
         return
+    fast = _fast_validator()
+    try:
+        fast(data)
+        clean = True
+    except Exception:  # noqa: BLE001 - any complaint: collect every error (with paths) below
+        clean = False
     try:
         import jsonschema
     except ImportError:  # pragma: no cover - a declared dependency
         jsonschema = None
-    if jsonschema is not None:
+    if jsonschema is not None and not clean:
         # The schema derived from the running model; the shipped file is the same text
         # (a test keeps them equal) and is there for other programs and the docs.
         validator = jsonschema.Draft202012Validator(_runtime_schema())
@@ -589,8 +637,7 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
         case = target_case(session, case_ref, report, **case_values)
         ids: dict[str, dict[str, int]] = {}
         for group in (("people", "households", "agencies"),
-                      ("partnerships", "parent_links", "ties", "residences", "involvements",
-                       "risk_flags", "legal_statuses", "events")):
+                      tuple(k for k in SECTION if k not in ("people", "households", "agencies"))):
             made: dict[str, list] = {}
             for key in group:
                 s = SECTION[key]
@@ -623,6 +670,7 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
                       for h in item.get("households", [])]
         session.add_all(links)
         report.redaction_profiles = _import_redaction_profiles(data.get("redaction_profiles") or [], ids)
+        _save_profiles(session, report)
         tick(total, total, force=True)
         tick.check()
         for s in SECTIONS:
@@ -656,6 +704,37 @@ def _import_redaction_profiles(profiles: list, ids: dict[str, dict[str, int]]) -
                                 if x in ids["households"]]
         out.append(RedactionProfile.from_dict(d))
     return out
+
+
+def _save_profiles(session, report: ImportReport) -> None:
+    """Store imported profiles in the file; a name already used there gets an ' (imported)' suffix."""
+    table = getattr(T, "RedactionProfile", None)
+    if table is None or not report.redaction_profiles:
+        return
+    existing = {r.name: r.settings for r in session.scalars(select(table))}
+    saved = []
+    for profile in report.redaction_profiles:
+        settings = json.dumps({k: v for k, v in profile.to_dict().items() if k != "name"},
+                              ensure_ascii=False, sort_keys=True)
+        name = profile.name
+        if existing.get(name) == settings:
+            saved.append(profile)
+            continue
+        n = 1
+        while name in existing:
+            name = f"{profile.name} (imported{'' if n == 1 else f' {n}'})"
+            n += 1
+        if name != profile.name:
+            report.warn(f"this file already has a different redaction profile {profile.name!r}; "
+                        f"the imported one is saved as {name!r}", path="$.redaction_profiles")
+            from dataclasses import replace
+
+            profile = replace(profile, name=name)
+        session.add(table(name=name, settings=settings))
+        existing[name] = settings
+        report.created[table.__tablename__] += 1
+        saved.append(profile)
+    report.redaction_profiles = saved
 
 
 def _run_edit(document, description: str, fn, report: ImportReport) -> None:
