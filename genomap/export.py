@@ -44,6 +44,7 @@ class ExportResult:
     profile: str = "professionals"
     tiled: bool = False
     withheld: tuple[str, ...] = field(default=(), repr=False)
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_as_at(value: date | str | None) -> date:
@@ -215,6 +216,11 @@ def export_case(
 
         r = atomic_output(out, write)
         result.pages, result.tiled = r.pages, r.tiled
+        if r.missing_glyphs:
+            result.warnings.append(
+                f"{len(r.missing_glyphs)} character(s) could not be printed and show as boxes "
+                f"({r.missing_glyphs[:20]}): install a font that has them (for Chinese, Japanese or "
+                "Korean names e.g. the 'fonts-wqy-microhei' package) and export again")
     elif fmt == "svg":
         from genomap.render.svg import render_svg, svg_texts
 

@@ -283,3 +283,17 @@ def test_export_case_from_a_document(tmp_path):
     w, h = (float(v) for v in PdfReader(str(out)).pages[0].mediabox[2:])
     assert {round(w), round(h)} == {842, 1191}
     doc.close()
+
+
+def test_characters_no_font_has_are_boxes_and_reported(tmp_path):
+    from genomap.render.pdf import FontBook
+
+    book = FontBook()
+    if any(ord("李") in book._cmaps.get(f, set()) for f in (book._font(i, 0) for i in range(len(book._families)))
+           if f):
+        pytest.skip("a CJK font is installed here")
+    d = Drawing(300, 60, (Text(100, 20, ("李小龙 Lee",), size=8),), ())
+    r = render_pdf(d, tmp_path / "c.pdf", PdfOptions(as_at=AS_AT))
+    assert set(r.missing_glyphs) == set("李小龙")
+    text = pdftotext_pages(tmp_path / "c.pdf")[0]
+    assert "□□□ Lee" in text

@@ -7,6 +7,7 @@ written atomically and the first failure stops with one plain line.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from genomap.cli import subcommand
 
@@ -73,6 +74,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             pages = f", {result.pages} page{'s' if result.pages != 1 else ''}" if fmt == "pdf" else ""
             red = f", redacted: {result.profile}" if result.profile != "professionals" else ""
             print(f"Wrote {result.path} ({fmt.upper()}{pages}{red}) in {result.seconds:.2f} s")
+            for warning in result.warnings:
+                print(f"genomap: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -78,8 +78,10 @@ _PRIMARY = [
 _FALLBACK = [
     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
 ]
-_CJK = ["NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.ttf", "DroidSansFallbackFull.ttf",
-        "DroidSansFallback.ttf", "wqy-microhei.ttc"]
+# CJK fonts with TrueType outlines (ReportLab cannot embed CFF-based OpenType such as Noto Sans CJK)
+_CJK = ["DroidSansFallbackFull.ttf", "DroidSansFallback.ttf", "wqy-microhei.ttc", "wqy-zenhei.ttc",
+        "NanumGothic.ttf", "msyh.ttf", "simsun.ttc"]
+MISSING_GLYPH_ORD = 0x25A1  # WHITE SQUARE, drawn where no font has the character
 _HELVETICA = ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique")
 
 
@@ -113,6 +115,7 @@ class FontBook:
                 break
         self._cmaps: dict[str, set[int]] = {}
         self.embedded: set[str] = set()
+        self.missing: set[str] = set()  # characters no available font can draw
 
     @lru_cache(maxsize=None)
     def _font(self, family: int, style: int) -> Optional[str]:
@@ -146,7 +149,14 @@ class FontBook:
             return [(primary, text)]
         out: list[tuple[str, str]] = []
         for ch in text:
-            font = next((f for f in fonts if ord(ch) in self._cmaps[f] or ch.isspace()), fonts[-1])
+            font = next((f for f in fonts if ord(ch) in self._cmaps[f] or ch.isspace()), None)
+            if font is None:
+                # no installed font can draw it: print a visible box rather than nothing,
+                # and let the caller warn (see RenderResult.missing_glyphs)
+                self.missing.add(ch)
+                font = next((f for f in fonts if MISSING_GLYPH_ORD in self._cmaps[f]), None)
+                ch = chr(MISSING_GLYPH_ORD) if font else "?"
+                font = font or fonts[0]
             self.embedded.add(font)
             if out and out[-1][0] == font:
                 out[-1] = (font, out[-1][1] + ch)
@@ -409,6 +419,7 @@ class RenderResult:
     scale: float = 1.0
     paper: str = "A4"
     landscape: bool = True
+    missing_glyphs: str = ""  # characters printed as boxes because no installed font has them
 
 
 class _DeferredCanvas(Canvas):
@@ -885,4 +896,5 @@ def render_pdf(drawing: Drawing, out: str | Path, options: Optional[PdfOptions] 
     with _fast_reportlab():
         doc.build(story, canvasmaker=partial(_DeferredCanvas, decorate=comp.decorate))
     pages = doc.page  # the last page number
-    return RenderResult(pages, sink, plan.tiled, len(plan.tiles), plan.scale, plan.paper, plan.landscape)
+    return RenderResult(pages, sink, plan.tiled, len(plan.tiles), plan.scale, plan.paper, plan.landscape,
+                        "".join(sorted(fonts.missing)))
