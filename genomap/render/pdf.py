@@ -420,6 +420,7 @@ class RenderResult:
     paper: str = "A4"
     landscape: bool = True
     missing_glyphs: str = ""  # characters printed as boxes because no installed font has them
+    legend: list[str] = field(default_factory=list)  # keys of the legend entries drawn, in order
 
 
 class _DeferredCanvas(Canvas):
@@ -458,6 +459,7 @@ class _Composer:
         self.o = options
         self.fonts = fonts
         self.sink = sink
+        self.legend_drawn: list[str] = []
 
     # text helper for furniture: records strings, handles font runs
     def text(self, c: Canvas, x: float, y: float, s: str, size: float, bold: bool = False,
@@ -607,6 +609,7 @@ class _Composer:
         top0 = b.top - pg.LEGEND_PAD - pg.LEGEND_TITLE_H
         size = pg.LEGEND_TEXT_PT
         for i, entry in enumerate(self.d.legend):
+            self.legend_drawn.append(entry.key)
             col, row = divmod(i, lay.rows)
             x = b.x + pg.LEGEND_PAD + col * lay.col_w
             top = top0 - row * pg.LEGEND_ROW_H
@@ -897,4 +900,4 @@ def render_pdf(drawing: Drawing, out: str | Path, options: Optional[PdfOptions] 
         doc.build(story, canvasmaker=partial(_DeferredCanvas, decorate=comp.decorate))
     pages = doc.page  # the last page number
     return RenderResult(pages, sink, plan.tiled, len(plan.tiles), plan.scale, plan.paper, plan.landscape,
-                        "".join(sorted(fonts.missing)))
+                        "".join(sorted(fonts.missing)), comp.legend_drawn)
