@@ -56,7 +56,9 @@ class Union:
 
     def start_key(self) -> tuple:
         if not self.partnerships:
-            return (1, "", self.key)
+            # co-parents with no recorded relationship: after every recorded one,
+            # in the same shape so the keys always compare
+            return ((1, ""), 1 << 62)
         p = self.partnerships[0]
         return (_pd_key(p.start), p.id)
 
