@@ -320,3 +320,40 @@ def test_long_names_wrap_never_cut():
                    known_as="Barty", birth=pd("2019"), death=pd("2021"))
     texts = [l.text for l in person_label(p, DAY)]
     assert "“Barty”" in texts and texts[-1] == "b. 2019 – d. 2021"
+
+
+def _demo_snapshots(tmp_path):
+    demo = pytest.importorskip("genomap.demo")
+    from genomap.store import repository
+    from genomap.store.files import create_document
+
+    with create_document(tmp_path / "demo.genomap") as doc:
+        demo.build_demo(doc)
+        with doc.read() as session:
+            ids = [c.id for c in repository.list_cases(session)]
+        return [doc.snapshot(i) for i in ids]
+
+
+def test_no_text_cut_off_and_every_label_fits_its_cell(tmp_path):
+    """Legend labels (on the sheet), samples, person labels, tabs, badges: wrapped, never elided."""
+    from genomap.drawing.sheet import CELL_W, COL_W, with_header_and_key
+    from genomap.layout.checks import check_text_fits
+    from genomap.testing.generate import generate_family
+
+    snaps = _demo_snapshots(tmp_path) + [generate_family(seed, 60) for seed in range(4)]
+    for snap in snaps:
+        data = [p.name for p in snap.people] + [h.label for h in snap.households]
+        for day in (date(2019, 6, 1), date(2026, 11, 26)):
+            d = draw_family(snap, day, DrawOptions(show_addresses=True))
+            assert check_text_fits(d, data) == []
+            sheet = with_header_and_key(d)
+            assert check_text_fits(sheet, data, key_label_width=COL_W - CELL_W - 12) == []
+            legend_texts = [l for p in sheet.primitives if isinstance(p, Text) and p.layer == "legend"
+                            for l in p.lines]
+            assert not any(l.endswith("…") for l in legend_texts)
+    # the long arrow label in particular wraps onto two lines instead of being cut
+    long_label = "Arrow: towards the person harmed / protected"
+    d = draw_family(snaps[0], date(2026, 11, 26))
+    sheet = with_header_and_key(d)
+    shown = [p for p in sheet.primitives if isinstance(p, Text) and " ".join(p.lines) == long_label]
+    assert shown and len(shown[0].lines) == 2

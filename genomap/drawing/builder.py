@@ -241,8 +241,8 @@ class _Builder:
             if dead:
                 prims.extend(self._x_mark(p.sex, b, ref))
                 if p.pregnancy is PregnancyOutcome.NONE:
-                    self.legend_add("symbol:deceased", "Deceased", (Rect(12, 2, 14, 14, THIN_INK),)
-                                    + tuple(self._x_mark(Sex.MALE, Box(12, 2, 14, 14), None)))
+                    self.legend_add("symbol:deceased", "Deceased", (Rect(13, 4, 10, 10, THIN_INK),)
+                                    + tuple(self._x_mark(Sex.MALE, Box(13, 4, 10, 10), None)))
             elif self.opts.show_ages:
                 age = p.age_on(self.as_at)
                 if age is not None:
@@ -551,7 +551,7 @@ class _Builder:
         if len(links) == len(prim):
             texts = [("PR", links[0].id)]
         else:
-            texts = [(f"PR {self.people[l.parent].given_names.split(' ')[0][:10]}", l.id) for l in links]
+            texts = [(f"PR {self.people[l.parent].given_names.split(' ')[0]}", l.id) for l in links]
         y = y1 - 2 - 6.6 * len(texts)
         for t, lid in texts:
             self.badges.append(Text(x + 2.5, y, (t,), size=5.5, bold=True, color=style.INK_SOFT, align=Align.LEFT,

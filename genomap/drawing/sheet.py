@@ -15,7 +15,7 @@ from genomap.drawing import style
 from genomap.drawing.primitives import (
     Align, Box, Drawing, Ellipse, Fill, Polygon, Polyline, Primitive, Rect, Stroke, Text,
 )
-from genomap.drawing.text import text_width
+from genomap.drawing.text import wrap
 
 HEADER_H = 34.0
 CELL_W, CELL_H = 36.0, 18.0
@@ -57,24 +57,33 @@ def with_header_and_key(d: Drawing, title: str | None = None, key: bool = True) 
     if key and d.legend:
         cols = max(1, int((width - 2 * style.MARGIN) // COL_W))
         rows = -(-len(d.legend) // cols)
+        label_w = COL_W - CELL_W - 12
+        # long labels wrap (never cut off); a grid row is as tall as its tallest entry
+        labels = [wrap(e.label, label_w, KEY_SIZE) or ("",) for e in d.legend]
+        line_h = KEY_SIZE * 1.2
+        row_h = [ROW_H] * rows
+        for i, lines in enumerate(labels):
+            r = i % rows
+            row_h[r] = max(row_h[r], len(lines) * line_h + 6)
+        row_top = [0.0] * rows
+        for r in range(1, rows):
+            row_top[r] = row_top[r - 1] + row_h[r - 1]
         y0 = height + 6
         prims.append(Text(style.MARGIN, y0, ("Key",), size=9, bold=True, color=style.TEXT, align=Align.LEFT,
                           layer="legend"))
         y0 += 16
-        box_h = rows * ROW_H + 8
+        box_h = sum(row_h) + 8
         prims.append(Rect(style.MARGIN - 6, y0 - 4, min(width - 2 * style.MARGIN, cols * COL_W) + 12, box_h,
                           Stroke("#cbd5e1", 0.8), Fill("#fbfcfe"), radius=6, layer="legend"))
         for i, entry in enumerate(d.legend):
             c, r = divmod(i, rows)
             x = style.MARGIN + c * COL_W
-            y = y0 + r * ROW_H
+            # sample and label centred on the row (the sample cell is CELL_H tall)
+            y = y0 + row_top[r] + (row_h[r] - ROW_H) / 2
             for s in entry.sample:
                 prims.append(translate(replace(s, layer="legend"), x, y))
-            label = entry.label
-            max_w = COL_W - CELL_W - 12
-            while text_width(label, KEY_SIZE) > max_w and len(label) > 4:
-                label = label[:-2].rstrip() + "…"
-            prims.append(Text(x + CELL_W + 6, y + (CELL_H - KEY_SIZE * 1.2) / 2, (label,), size=KEY_SIZE,
+            lines = labels[i]
+            prims.append(Text(x + CELL_W + 6, y + (CELL_H - len(lines) * line_h) / 2, lines, size=KEY_SIZE,
                               color=style.TEXT, align=Align.LEFT, layer="legend"))
         height = y0 + box_h + style.MARGIN / 2
     bounds = {k: Box(b.x, b.y + top, b.w, b.h) for k, b in d.bounds.items()}

@@ -305,6 +305,72 @@ def check_labels(snapshot: FamilySnapshot, d: Drawing) -> list[str]:
     return out
 
 
+ELLIPSIS = "\u2026"
+
+
+def _prim_box(p) -> Box:
+    if isinstance(p, Text):
+        return _text_box(p)
+    if isinstance(p, Rect):
+        return Box(p.x, p.y, p.w, p.h)
+    if isinstance(p, Ellipse):
+        return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    xs = [x for x, _ in p.points]
+    ys = [y for _, y in p.points]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def check_text_fits(d: Drawing, data_strings: Iterable[str] = (), key_label_width: float | None = None) -> list[str]:
+    """Text is never cut off and fits where it is drawn.
+
+    * no text line ends with an ellipsis unless some string in ``data_strings`` does;
+    * person label lines are no wider than the label width (dates: +10 pt);
+    * each household tab / badge text sits inside the tab / badge rectangle drawn
+      just before it (same ref and layer);
+    * legend entries: every sample inside its 36 x 18 pt cell; on a sheet (when
+      ``key_label_width`` is given) each key label line no wider than that and the
+      wrapped lines re-join to the full legend label.
+    """
+    out = []
+    allowed = {s for s in data_strings if s.rstrip().endswith(ELLIPSIS)}
+    prev = None
+    for p in d.primitives:
+        if isinstance(p, Text):
+            for line in p.lines:
+                if line.rstrip().endswith(ELLIPSIS) and not any(line.rstrip() in a or a.endswith(line.rstrip())
+                                                                for a in allowed):
+                    out.append(f"{p.layer} text cut off with an ellipsis: {line!r}")
+            if p.layer == "base" and p.ref and p.ref[0] == "person":
+                limit = style.LABEL_WIDTH + (10 if p.size == style.DETAIL_SIZE else 0) + 0.5
+                for line in p.lines:
+                    if text_width(line, p.size, p.bold, p.italic) > limit:
+                        out.append(f"person {p.ref[1]}: label line {line!r} wider than {limit:.0f}pt")
+            if p.layer in ("household_labels", "badges") and isinstance(prev, Rect) and prev.ref == p.ref \
+                    and prev.layer == p.layer:
+                tb, rb = _text_box(p), _prim_box(prev)
+                if tb.x < rb.x - 0.5 or tb.right > rb.right + 0.5 or tb.y < rb.y - 0.5 or tb.bottom > rb.bottom + 1.5:
+                    out.append(f"{p.layer} text {p.lines!r} does not fit its box")
+        prev = p
+    for e in d.legend:
+        for s in e.sample:
+            b = _prim_box(s)
+            if b.x < -0.5 or b.y < -0.5 or b.right > 36.5 or b.bottom > 18.5:
+                out.append(f"legend sample of {e.key} outside its cell: {b}")
+    if key_label_width is not None and d.legend:
+        labels = {e.label for e in d.legend}
+        found = set()
+        for p in d.primitives:
+            if isinstance(p, Text) and p.layer == "legend" and p.size < 9:
+                for line in p.lines:
+                    if text_width(line, p.size, p.bold, p.italic) > key_label_width + 0.5:
+                        out.append(f"key label line {line!r} wider than {key_label_width:.0f}pt")
+                found.add(" ".join(p.lines))
+        for lbl in labels:
+            if " ".join(lbl.split()) not in found:
+                out.append(f"key label {lbl!r} not shown in full")
+    return out
+
+
 def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date) -> CheckReport:
     rep = CheckReport()
     rep.violations["rows"] = check_rows(snapshot, layout, d)
@@ -316,6 +382,7 @@ def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date
     rep.violations["connectors"] = check_connectors(d)
     rep.violations["sibling_order"] = check_sibling_order(layout)
     rep.violations["labels"] = check_labels(snapshot, d)
+    rep.violations["text_fits"] = check_text_fits(d, [p.name for p in snapshot.people])
     secondary = frozenset(("parent_link", l.id) for l in layout.structure.secondary_links)
     rep.crossings = crossing_count(d, exclude=secondary)
     rep.secondary_crossings = crossing_count(d, only=secondary)
@@ -324,6 +391,6 @@ def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date
 
 __all__ = [
     "CheckReport", "run_checks", "check_rows", "check_partners", "check_overlaps", "check_households",
-    "check_connectors", "crossing_count", "check_sibling_order", "check_labels", "person_label_boxes",
+    "check_connectors", "crossing_count", "check_sibling_order", "check_labels", "check_text_fits", "person_label_boxes",
     "wrap", "Ellipse",
 ]
