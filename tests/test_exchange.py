@@ -340,7 +340,7 @@ def families(draw):
     return people, links, pairs, ties
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(families())
 def test_generated_families_round_trip_exactly(fam):
     people, links, pairs, ties = fam

@@ -452,7 +452,7 @@ def mutated_gedcom(draw):
     return b"\n".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_gedcom())
 def test_fuzzed_gedcom_never_crashes_and_never_half_imports(data):
     d = Document.in_memory()
