@@ -867,6 +867,13 @@ class _Mapper:
                     self.child_links(fam, fam_parents[fam_x], plan.xref, None)
                     self.report.mapped["INDI.FAMC (not listed in the family)"] += 1
 
+    def who(self, xref: str) -> str:
+        """A person as 'Given Family (@I1@)' for messages."""
+        plan = self.people.get(xref)
+        name = " ".join(x for x in (plan.fields.get("given_names", ""), plan.fields.get("family_name", ""))
+                        if x) if plan else ""
+        return f"{name} ({xref})" if name else xref
+
     def break_cycles(self) -> None:
         """Drop duplicate links, self-parenthood and links that would make someone their own ancestor."""
         seen: set[tuple[str, str, ParentLinkKind]] = set()
@@ -877,7 +884,7 @@ class _Mapper:
                 continue
             seen.add(key)
             if l.parent == l.child:
-                self.problem(f"{l.child} is listed as their own parent; link skipped", l.line)
+                self.problem(f"{self.who(l.child)} is listed as their own parent; link skipped", l.line)
                 continue
             unique.append(l)
         cyclic = _nodes_on_cycles([(l.parent, l.child) for l in unique])
@@ -890,9 +897,9 @@ class _Mapper:
             if l.parent in cyclic and l.child in cyclic:
                 path = _path(children, l.child, l.parent)
                 if path is not None:
-                    names = " -> ".join([l.parent] + path[:-1] + [l.parent]) if path else l.parent
+                    names = " -> ".join(self.who(x) for x in [l.parent] + path[:-1] + [l.parent])
                     self.problem(
-                        f"{l.parent} would be their own ancestor ({names}); "
+                        f"{self.who(l.parent)} would be their own ancestor ({names}); "
                         f"the parent link {l.parent} -> {l.child} was skipped", l.line)
                     self.report.not_imported["parent link making someone their own ancestor"] += 1
                     continue
