@@ -26,6 +26,17 @@ def arguments(add):
 def _new_file_arguments(p: argparse.ArgumentParser) -> None:
     _add_file(p, "the file to create (ending in .genomap); an existing file is not replaced")
     _add_force(p)
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="protect the file with a passphrase (asked twice, or taken from GENOMAP_PASSPHRASE)",
+    )
+
+
+def _new_passphrase(args: argparse.Namespace):
+    from genomap.store.crypto import new_passphrase_from_terminal
+
+    return new_passphrase_from_terminal(args.file) if getattr(args, "encrypt", False) else None
 
 
 def _add_file(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -45,8 +56,8 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from genomap.store.files import create_document
 
-    with create_document(args.file, overwrite=args.force) as doc:
-        print(f"Created an empty GenoMap file: {doc.path}")
+    with create_document(args.file, overwrite=args.force, passphrase=_new_passphrase(args)) as doc:
+        print(f"Created an empty{' encrypted' if doc.key else ''} GenoMap file: {doc.path}")
     return 0
 
 
@@ -58,7 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from genomap.store import repository
     from genomap.store.files import create_document
 
-    with create_document(args.file, overwrite=args.force) as doc:
+    with create_document(args.file, overwrite=args.force, passphrase=_new_passphrase(args)) as doc:
         case_ids = build_demo(doc)
         with doc.read() as session:
             titles = [repository.get_case(session, c).title for c in case_ids]

@@ -69,19 +69,21 @@ class Document:
         self.path = path
         self._listeners: list[Listener] = []
         self._closed = False
+        self.key = None  # the SQLCipher key of an encrypted file (genomap.store.crypto)
 
     # -- lifecycle (file handling lives in genomap.store.files) ---------------
     @classmethod
-    def create(cls, path: str | Path) -> "Document":
+    def create(cls, path: str | Path, passphrase=None) -> "Document":
         from genomap.store import files
 
-        return files.create_document(Path(path))
+        return files.create_document(Path(path), passphrase=passphrase)
 
     @classmethod
-    def open(cls, path: str | Path) -> "Document":
+    def open(cls, path: str | Path, passphrase=None) -> "Document":
+        """Open a file; ``passphrase`` for an encrypted one (see :mod:`genomap.store.crypto`)."""
         from genomap.store import files
 
-        return files.open_document(Path(path))
+        return files.open_document(Path(path), passphrase)
 
     @classmethod
     def in_memory(cls) -> "Document":

@@ -157,7 +157,7 @@ class UpgradeFailed(FileProblem):
 # -- engines ---------------------------------------------------------------------
 
 
-def make_engine(url: str | sa.URL, *, foreign_keys: bool = True) -> sa.Engine:
+def make_engine(url: str | sa.URL, *, foreign_keys: bool = True, key=None) -> sa.Engine:
     """An engine for ``url`` with GenoMap's connection settings.
 
     For SQLite: foreign keys enforced, rollback journal with full fsync at each
@@ -165,6 +165,8 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True) -> sa.Engine:
     ``BEGIN`` ourselves (the documented SQLAlchemy recipe) so that a
     transaction really starts at its first statement, reads included.
     ``foreign_keys=False`` is only for migrations that rebuild tables.
+    ``key`` (a :class:`genomap.store.crypto.Key`) opens an encrypted file.
+    ``secure_delete`` is on: deleted records are overwritten, not just unlinked.
     Other databases (PostgreSQL later) get a plain engine.
     """
     u = sa.make_url(url)
@@ -176,6 +178,10 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True) -> sa.Engine:
     }
     if memory:
         kwargs["poolclass"] = StaticPool  # one shared in-memory database for all threads
+    if key is not None:
+        from genomap.store import crypto
+
+        kwargs.update(crypto.engine_options(u.database, key, BUSY_TIMEOUT_MS / 1000))
     engine = sa.create_engine(u, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -185,6 +191,7 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True) -> sa.Engine:
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA trusted_schema = OFF")  # files come from other people
+        cur.execute("PRAGMA secure_delete = ON")  # deleted means gone (genomap.store.crypto)
         if not memory:
             cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("PRAGMA synchronous = FULL")
@@ -511,6 +518,9 @@ def _sqlite_copy(source: sqlite3.Connection, dest: Path) -> None:
             source.backup(target)
         finally:
             target.close()
+        from genomap.privacy import make_private
+
+        make_private(tmp)
         os.replace(tmp, dest)
     finally:
         _remove_sqlite_files(tmp)
@@ -556,22 +566,34 @@ def _absolute(path: Path | str) -> Path:
     return Path(os.path.abspath(os.path.expanduser(str(path))))
 
 
-def _document(path: Path, lock: FileLock) -> Document:
-    doc = Document(make_engine(_url(path)), path)
+def _document(path: Path, lock: FileLock, key=None) -> Document:
+    doc = Document(make_engine(_url(path), key=key), path)
     doc._on_close = lock.release
     doc.lock = lock
+    doc.key = key  # None for a plain file
     return doc
 
 
-def open_document(path: Path | str) -> Document:
+def open_document(path: Path | str, passphrase=None) -> Document:
     """Open an existing GenoMap file for reading and editing.
+
+    An encrypted file is opened with ``passphrase`` (text, a ``Secret``, or a
+    provider asked a bounded number of times; default: ``GENOMAP_PASSPHRASE``
+    or a terminal prompt): see :mod:`genomap.store.crypto`.
 
     Raises a :class:`FileProblem` subclass (file unchanged) when the file is
     missing, not a GenoMap file, damaged, from a newer GenoMap, or already open
     elsewhere.  An older file is backed up and upgraded first.
     """
     path = _absolute(path)
-    info = read_header(path)
+    try:
+        info = read_header(path)
+    except NotAGenoMapFile:
+        from genomap.store import crypto
+
+        if not crypto.may_be_encrypted(path):
+            raise
+        return crypto.open_encrypted_document(path, passphrase)
     if not os.access(path, os.W_OK):
         raise FileAccessDenied(path, "change")
     lock = FileLock(path).acquire()
@@ -585,8 +607,8 @@ def open_document(path: Path | str) -> Document:
         raise
 
 
-def create_document(path: Path | str, overwrite: bool = False) -> Document:
-    """Create a new, empty GenoMap file and open it.
+def create_document(path: Path | str, overwrite: bool = False, passphrase=None) -> Document:
+    """Create a new, empty GenoMap file and open it (encrypted when ``passphrase`` is given).
 
     Refuses (:class:`FileExists`) to replace an existing file unless
     ``overwrite``; never replaces a file open elsewhere (:class:`FileInUse`).
@@ -607,12 +629,20 @@ def create_document(path: Path | str, overwrite: bool = False) -> Document:
             build_empty_file(tmp)
         except sa.exc.OperationalError as exc:
             raise FileProblem(path, f"'{path}' could not be created ({exc.orig}).") from None
+        key = None
+        if passphrase is not None:
+            from genomap.store import crypto
+
+            key = crypto.encrypt_file(tmp, passphrase)
+        from genomap.privacy import make_private
+
+        make_private(tmp)
         if overwrite:
             os.replace(tmp, path)
         else:
             _move_no_clobber(tmp, path)
         _fsync_dir(path.parent)
-        return _document(path, lock)
+        return _document(path, lock, key)
     except BaseException:
         lock.release()
         raise
@@ -644,6 +674,10 @@ def save_copy(document: Document, dest: Path | str, overwrite: bool = True) -> P
         raise FileExists(dest)
     if document.engine.dialect.name != "sqlite":
         raise StoreError("Saving a copy is only possible for GenoMap files, not shared databases.")
+    if getattr(document, "key", None) is not None:
+        from genomap.store import crypto
+
+        return crypto.save_copy(document, dest, overwrite)
     with FileLock(dest):
         with document.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
