@@ -164,6 +164,8 @@ def name_similarity(a: str, b: str, given: bool) -> tuple[float, str]:
         return 0.92, "nickname"
     shortest = min(len(a), len(b))
     dist = edit_distance(a, b)
+    if dist == 1 and given and len(a) == len(b) == 4:
+        return 0.78, "one_letter"  # short first names one letter apart are often other names (Sean/Dean)
     if dist == 1 and shortest >= 4:
         return 0.88, "one_letter"
     jw = jaro_winkler(a, b)
@@ -224,7 +226,8 @@ def birth_similarity(a: Optional[PartialDate], b: Optional[PartialDate]) -> Birt
             return BirthEvidence(0.72, "day_typo")
         if a.year == b.year and a.day == b.day and _digits_differ_once(a.month, b.month, 2):
             return BirthEvidence(0.60, "month_typo")
-        if (a.month, a.day) == (b.month, b.day) and _digits_differ_once(a.year, b.year, 4):
+        if (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) < 10 and _digits_differ_once(a.year, b.year, 4):
+            # only the last digit: further apart could be a parent and child sharing a birthday
             return BirthEvidence(0.68, "year_typo")
         return BirthEvidence(0.0, "different", veto=True)
     if a.latest() < b.earliest() or b.latest() < a.earliest():
