@@ -285,3 +285,24 @@ class MatchDecisionKind(LabelledEnum):
 
     LINKED = "linked"
     REJECTED = "rejected"
+
+
+class ContactRestriction(LabelledEnum):
+    """A limit on an adult's contact with a child, recorded on the significant adults register.
+
+    A court's no-contact order is recorded as a ``no_contact_order`` tie (so the
+    genogram draws it); this is for agreed or safety-plan limits.
+    """
+
+    NONE = "none"
+    SUPERVISED = "supervised"  # supervised contact only
+    NO_CONTACT = "no_contact"  # agreed / safety plan, not a court order
+    OTHER = "other"  # see the notes
+
+
+_LABELS.update({
+    ContactRestriction.NONE: "None recorded",
+    ContactRestriction.SUPERVISED: "Supervised contact only",
+    ContactRestriction.NO_CONTACT: "No contact",
+    ContactRestriction.OTHER: "Restricted (see notes)",
+})
