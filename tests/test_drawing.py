@@ -357,3 +357,34 @@ def test_no_text_cut_off_and_every_label_fits_its_cell(tmp_path):
     sheet = with_header_and_key(d)
     shown = [p for p in sheet.primitives if isinstance(p, Text) and " ".join(p.lines) == long_label]
     assert shown and len(shown[0].lines) == 2
+
+
+def test_ties_curve_from_symbol_edge_and_parallel_ties_apart():
+    kids = [P(3, Sex.MALE, "2010"), P(4, Sex.FEMALE, "2012"), P(5, Sex.FEMALE, "2014")]
+    ties = [TieView(1, 1, 5, TieKind.CLOSE), TieView(2, 5, 1, TieKind.CONFLICT), TieView(3, 1, 2, TieKind.HOSTILE)]
+    d = draw_family(couple_with_kids(kids=kids, ties=ties), DAY)
+    import math
+
+    def base(tid):
+        lines = [p for p in d.primitives if p.ref == ("tie", tid) and isinstance(p, Polyline)]
+        return max(lines, key=lambda l: len(l.points)).points
+
+    for tid, (a, b) in {1: (1, 5), 2: (5, 1), 3: (1, 2)}.items():
+        pts = base(tid)
+        assert len(pts) > 8  # a flattened curve, not one straight segment
+        for end, pid in ((pts[0], a), (pts[-1], b)):
+            box = d.bounds[("person", pid)]
+            cx, cy = box.center
+            # on (just outside) the symbol's outline, not at its centre
+            assert not (box.x + 2 < end[0] < box.right - 2 and box.y + 2 < end[1] < box.bottom - 2)
+            assert math.dist(end, (cx, cy)) <= math.hypot(box.w, box.h) / 2 + 9
+        # it bows: the middle stands off the chord
+        (x0, y0), (x1, y1) = pts[0], pts[-1]
+        mx, my = pts[len(pts) // 2]
+        off = abs((x1 - x0) * (y0 - my) - (x0 - mx) * (y1 - y0)) / math.dist(pts[0], pts[-1])
+        assert off > 5
+    # the two ties between 1 and 5 run apart, not on top of each other
+    p1, p2 = base(1), base(2)
+    m1, m2 = p1[len(p1) // 2], p2[len(p2) // 2]
+    assert math.dist(m1, m2) > 6
+    assert math.dist(p1[0], p2[-1]) > 4 and math.dist(p1[-1], p2[0]) > 4

@@ -46,7 +46,7 @@ from typing import Optional
 from genomap.drawing import style
 from genomap.drawing.options import DrawOptions
 from genomap.drawing.paths import (
-    arrowhead, chevron, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
+    arrowhead, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
     simplify_orthogonal, sub_path, wave, zigzag,
 )
 from genomap.drawing.primitives import (
@@ -140,6 +140,8 @@ class _Builder:
         self.vertical_x: dict[int, list[float]] = defaultdict(list)  # row -> x of lines entering from above
         self.down_x: dict[int, list[float]] = defaultdict(list)  # row -> x of lines leaving below
         self.extra_lane_used: dict[int, int] = defaultdict(int)
+        self.label_box: dict[int, Box] = {}
+        self.shape: dict[int, str] = {}  # person -> "rect" | "ellipse" | "diamond" (outline for tie ends)
 
     # -- visibility -------------------------------------------------------------
     def _visible(self, p: PersonView) -> bool:
@@ -202,6 +204,13 @@ class _Builder:
         g.entry = g.top - (style.DOUBLE_GAP if p.is_subject and not is_small(p)
                            and p.pregnancy is PregnancyOutcome.NONE else 0.0)
         self.sym[p.id] = g
+        if p.pregnancy in (PregnancyOutcome.MISCARRIAGE, PregnancyOutcome.TERMINATION) or \
+                (p.pregnancy is not PregnancyOutcome.PREGNANCY and p.sex is Sex.FEMALE):
+            self.shape[p.id] = "ellipse"
+        elif p.pregnancy is PregnancyOutcome.PREGNANCY or p.sex is Sex.MALE:
+            self.shape[p.id] = "rect"
+        else:
+            self.shape[p.id] = "diamond"
         ref = ("person", p.id)
         b = g.box
         fill = Fill(style.SUBJECT_FILL if p.is_subject else style.SYMBOL_FILL)
@@ -273,6 +282,9 @@ class _Builder:
         y = self.lay.row_y[self.lay.row_of[p.id]] + style.SYMBOL / 2 + style.LABEL_GAP
         if p.pregnancy is not PregnancyOutcome.NONE:
             y = g.bottom + style.LABEL_GAP  # small symbols keep their label close
+        if lines:
+            lw = max(l.width for l in lines)
+            self.label_box[p.id] = Box(g.cx - lw / 2, y, lw, sum(l.height for l in lines))
         i = 0
         while i < len(lines):
             j = i
@@ -637,47 +649,39 @@ class _Builder:
 
     # -- ties -------------------------------------------------------------------------
     def draw_ties(self) -> None:
-        lay = self.lay
-        for t in sorted(self.snap.ties, key=lambda t: t.id):
-            if t.source not in self.visible or t.target not in self.visible or t.source == t.target:
-                continue
-            if not t.active_on(self.as_at):
-                continue
-            a, b = self.sym[t.source], self.sym[t.target]
-            ra, rb = lay.row_of[t.source], lay.row_of[t.target]
-            A, B = (a.cx, a.mid_y), (b.cx, b.mid_y)
-            if ra == rb:
-                # arc over the row (labels sit below it), from and to the symbols' tops
-                off = 9 if B[0] > A[0] else -9
-                A, B = (a.cx + off, a.top), (b.cx - off, b.top)
-                apex = a.top - 12 - min(0.08 * abs(B[0] - A[0]), 16)
-                c = ((A[0] + B[0]) / 2, 2 * apex - (A[1] + B[1]) / 2)
-            else:
-                dx, dy = B[0] - A[0], B[1] - A[1]
-                d = math.hypot(dx, dy) or 1.0
-                bow = 0.12 * d
-                c = ((A[0] + B[0]) / 2 - dy / d * bow, (A[1] + B[1]) / 2 + dx / d * bow)
-            base = quad_bezier(A, c, B, 32)
-            if ra != rb:
-                base = _clip_ends(base, _clip_radius(a) + 3, _clip_radius(b) + 3)
-            else:
-                base = _clip_ends(base, 3, 3)
-            colour, label = TIE_STYLE[t.kind]
-            prims = _tie_geometry(t.kind, base, colour, ("tie", t.id))
-            if t.status in (FactStatus.ALLEGED, FactStatus.SUSPECTED, FactStatus.DISPUTED):
-                (mx, my), (tx, ty) = point_at(base, 0.5)
-                prims.append(Text(mx - ty * 9, my + tx * 9 - 4, ("?",), size=7, bold=True, color=colour,
-                                  ref=("tie", t.id), layer="ties"))
-                self.legend_add("tie:unconfirmed", "? – alleged / suspected / disputed",
-                                (Text(18, 4, ("?",), size=8, bold=True, color=style.INK),))
-            self.ties_l.extend(prims)
-            if f"tie:{t.kind.value}" not in self.legend:
-                samp = _tie_geometry(t.kind, [(4.0, 9.0), (18.0, 9.0), (32.0, 9.0)], colour, None)
-                self.legend_add(f"tie:{t.kind.value}", label, tuple(samp))
-            if t.kind.directed:
-                self.legend_add("tie:~arrow", "Arrow: towards the person harmed / protected", (
-                    Polyline(((4, 9), (26, 9)), Stroke(style.INK, 1.2)),
-                    Polygon(arrowhead((32, 9), (1, 0), 7.5, 3.8), Stroke(style.INK, 0.8), Fill(style.INK))))
+        ties = [t for t in sorted(self.snap.ties, key=lambda t: t.id)
+                if t.source in self.visible and t.target in self.visible and t.source != t.target
+                and t.active_on(self.as_at)]
+        if not ties:
+            return
+        router = _TieRouter(self)
+        by_pair: dict[tuple[int, int], list] = defaultdict(list)
+        for t in ties:
+            by_pair[(min(t.source, t.target), max(t.source, t.target))].append(t)
+        for (p, q), group in sorted(by_pair.items()):
+            for k, t in enumerate(group):
+                pts = router.route(p, q, k)
+                base = pts if t.source == p else pts[::-1]
+                self._draw_tie(t, base)
+
+    def _draw_tie(self, t, base: list) -> None:
+        """One tie's pattern along its routed base curve (source to target)."""
+        colour, label = TIE_STYLE[t.kind]
+        prims = _tie_geometry(t.kind, base, colour, ("tie", t.id))
+        if t.status in (FactStatus.ALLEGED, FactStatus.SUSPECTED, FactStatus.DISPUTED):
+            (mx, my), (tx, ty) = point_at(base, 0.5)
+            prims.append(Text(mx - ty * 9, my + tx * 9 - 4, ("?",), size=7, bold=True, color=colour,
+                              ref=("tie", t.id), layer="ties"))
+            self.legend_add("tie:unconfirmed", "? – alleged / suspected / disputed",
+                            (Text(18, 4, ("?",), size=8, bold=True, color=style.INK),))
+        self.ties_l.extend(prims)
+        if f"tie:{t.kind.value}" not in self.legend:
+            samp = _tie_geometry(t.kind, [(4.0, 9.0), (18.0, 9.0), (32.0, 9.0)], colour, None)
+            self.legend_add(f"tie:{t.kind.value}", label, tuple(samp))
+        if t.kind.directed:
+            self.legend_add("tie:~arrow", "Arrow: towards the person harmed / protected", (
+                Polyline(((4, 9), (26, 9)), Stroke(style.INK, 1.2)),
+                Polygon(arrowhead((32, 9), (1, 0), 7.5, 3.8), Stroke(style.INK, 0.8), Fill(style.INK))))
 
     # -- households ---------------------------------------------------------------------
     def draw_households(self) -> None:
@@ -791,10 +795,10 @@ class _Builder:
         self.draw_unions()
         self.draw_descent()
         self.draw_secondary()
-        if self.opts.show_ties:
-            self.draw_ties()
         if self.opts.show_households:
             self.draw_households()
+        if self.opts.show_ties:
+            self.draw_ties()  # after the households: ties steer clear of their tabs
         prims = tuple(self.households_l + self.ties_l + self.lines + self.symbols + self.texts
                       + self.household_labels + self.badges)
         legend = tuple(sorted(self.legend.values(), key=_legend_order)) if self.opts.legend else ()
@@ -802,6 +806,226 @@ class _Builder:
             width=self.lay.width, height=self.lay.height, primitives=prims, legend=legend,
             title=self.snap.title, as_at=fmt_date(self.as_at), bounds=self.bounds,
         )
+
+
+class _TieRouter:
+    """Routes ties as gentle curves that bow around the people in between.
+
+    A tie is a Bezier curve from centre to centre, clipped where it leaves each
+    symbol's outline (plus a small gap), so it attaches to the edge.  Candidates:
+    quadratic bows to either side at a few heights, with the bulge at the middle or
+    nearer one end; and, between rows, cubic S-curves that run through the band
+    between the rows (under the labels, above the sibship lines).  Each is scored by
+    the *other* symbols and labels it passes through (its own people's labels
+    included; leaving the page counts as one), then by how many of its short pieces
+    touch a kinship line (so a tie never runs along a partnership or sibship line),
+    then by how far it bows.  Candidates are tried in order of preference with a
+    bound, so the common case (a clear gentle curve) costs one or two tries.  The
+    k-th further tie between the same pair shifts its ends and bow outwards so
+    parallel ties never lie on top of each other.
+    """
+
+    CELL = 64.0
+    GAP = 3.0  # between a symbol's outline and the tie's end
+    HIT = 1000.0  # cost of passing through one label (symbols 1.5x, household tabs 0.6x)
+    WEIGHT = {"s": 1.5, "l": 1.0, "t": 0.6}
+    LINE = 6.0  # cost of one piece of the tie touching a kinship line
+
+    def __init__(self, b: "_Builder"):
+        self.b = b
+        self.grid: dict[tuple[int, int], list] = defaultdict(list)
+        self.lgrid: dict[tuple[int, int], list] = defaultdict(list)
+        self.page = (b.lay.width, b.lay.height)
+        for pid in b.visible:
+            sb = b.bounds[("person", pid)]
+            self._add(self.grid, ("s", pid), Box(sb.x + 1, sb.y + 1, sb.w - 2, sb.h - 2))
+            lb = b.label_box.get(pid)
+            if lb is not None:
+                self._add(self.grid, ("l", pid), lb)
+        for tab in b.household_labels:
+            if type(tab) is Rect:
+                self._add(self.grid, ("t", id(tab)), Box(tab.x, tab.y, tab.w, tab.h))
+        n = 0
+        for line in b.lines:
+            if type(line) is not Polyline:
+                continue
+            pts = line.points
+            for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+                box = Box(min(x0, x1) - 2.5, min(y0, y1) - 2.5, abs(x1 - x0) + 5, abs(y1 - y0) + 5)
+                self._add(self.lgrid, n, box)
+                n += 1
+        self.chosen: dict[tuple[int, int], tuple] = {}
+
+    def _add(self, grid, key, box: Box) -> None:
+        c = self.CELL
+        for i in range(int(box.x // c), int(box.right // c) + 1):
+            for j in range(int(box.y // c), int(box.bottom // c) + 1):
+                grid[(i, j)].append((key, box))
+
+    def hits(self, pts: list, skip: tuple) -> tuple[int, int]:
+        """(other symbols and labels passed through + 1 if it leaves the page,
+        pieces touching a kinship line)."""
+        c = self.CELL
+        grid, lgrid = self.grid, self.lgrid
+        found = set()
+        n = 0.0
+        w, h = self.page
+        out_of_page = 0
+        line_hits = 0
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            if y1 < 2 or y1 > h - 2 or x1 < 2 or x1 > w - 2:
+                out_of_page = 1
+            touched = False
+            for i in range(int(min(x0, x1) // c), int(max(x0, x1) // c) + 1):
+                for j in range(int(min(y0, y1) // c), int(max(y0, y1) // c) + 1):
+                    for key, box in grid.get((i, j), ()):
+                        if key in found or key in skip:
+                            continue
+                        if _seg_hits_box((x0, y0), (x1, y1), box):
+                            found.add(key)
+                            n += self.WEIGHT[key[0]]
+                    if not touched:
+                        for _, box in lgrid.get((i, j), ()):
+                            if _seg_hits_box((x0, y0), (x1, y1), box):
+                                touched = True
+                                break
+            line_hits += touched
+        return n + out_of_page, line_hits
+
+    def _curve(self, A, B, cand, steps: int) -> list:
+        kind = cand[0]
+        if kind == "q":
+            return quad_bezier(A, cand[1], B, steps)
+        return cubic_bezier(A, cand[1], cand[2], B, steps)
+
+    def route(self, p: int, q: int, k: int = 0) -> list:
+        """The base polyline of the k-th tie between p and q (from p to q)."""
+        b = self.b
+        gp, gq = b.sym[p], b.sym[q]
+        A, B = (gp.cx, gp.mid_y), (gq.cx, gq.mid_y)
+        dx, dy = B[0] - A[0], B[1] - A[1]
+        d = math.hypot(dx, dy) or 1.0
+        nx, ny = -dy / d, dx / d
+        if ny > 0 or (ny == 0 and nx > 0):
+            nx, ny = -nx, -ny  # positive bow = upwards / to the left: over a row, not through labels
+        key = (p, q)
+        if key not in self.chosen:
+            skip = (("s", p), ("s", q))
+            best = None
+            for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
+                if best is not None and cost >= best[0]:
+                    break  # sorted by cost: nothing later can beat it
+                n_hits, line_hits = self.hits(self._curve(A, B, cand, 16), skip)
+                score = n_hits * self.HIT + line_hits * self.LINE + cost
+                if best is None or score < best[0]:
+                    best = (score, cand)
+            self.chosen[key] = best[1]
+        cand = self.chosen[key]
+        if k:
+            # parallel tie: shift the ends and the controls outwards
+            sign = cand[-1]
+            sx, sy = nx * sign * 10.0 * k, ny * sign * 10.0 * k
+            A = (A[0] + sx, A[1] + sy)
+            B = (B[0] + sx, B[1] + sy)
+            cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
+        steps = max(12, min(48, int(d / 10)))
+        return self._clip(self._curve(A, B, cand, steps), p, q)
+
+    def _candidates(self, p, q, A, B, d, nx, ny) -> list:
+        """(preference cost, curve), cheapest first."""
+        dx, dy = B[0] - A[0], B[1] - A[1]
+        out = []
+        for f, lo in ((0.07, 16.0), (0.13, 26.0), (0.2, 38.0), (0.3, 54.0), (0.42, 74.0)):
+            h = min(max(f * d, lo), 170.0)  # how far the curve's apex stands off the chord
+            for sgn, side_cost in ((1.0, 0.0), (-1.0, 6.0)):
+                for along, along_cost in ((0.5, 0.0), (0.3, 10.0), (0.7, 10.0)):
+                    c = (A[0] + dx * along + nx * 2 * h * sgn, A[1] + dy * along + ny * 2 * h * sgn)
+                    out.append((h * 0.5 + side_cost + along_cost, ("q", c, sgn)))
+        lay = self.b.lay
+        ra, rb = lay.row_of[p], lay.row_of[q]
+        if ra != rb:
+            lo_row, hi_row = min(ra, rb), max(ra, rb)
+            for r in range(lo_row, hi_row):
+                # through the band under row r's labels (above row r+1's sibship lanes)
+                for yb, yc in ((lay.row_label_bottom[r] + 9, 12.0), (lay.row_label_bottom[r] + 16, 16.0)):
+                    Y = (yb - (A[1] + B[1]) / 8) / 0.75
+                    for s1, s2, sc in ((0.2, 0.8, 0.0), (0.05, 0.95, 6.0)):
+                        c1 = (A[0] + dx * s1, Y)
+                        c2 = (A[0] + dx * s2, Y)
+                        out.append((30.0 + yc + sc + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
+            # leave the upper person's symbol sideways (clear of its label), drop through
+            # the band under that row and come into the lower person from above-beside
+            up, low = (p, q) if ra < rb else (q, p)
+            gu, gl = self.b.sym[up], self.b.sym[low]
+            sgn = 1.0 if gl.cx >= gu.cx else -1.0
+            lb = self.b.label_box.get(up)
+            half = max(lb.w / 2 if lb else 0.0, gu.box.w / 2)
+            yb = lay.row_label_bottom[lay.row_of[up]] + 10
+            gap_x = gu.box.w / 2 + style.NODE_SEP / 2 + 4  # down the gap beside the symbol
+            for w_out, y_out, wc in ((half + 26, gu.mid_y, 0.0), (half + 60, gu.mid_y, 8.0),
+                                     (gap_x, gu.mid_y + 34, 4.0)):
+                for dx_in, yc2, ic in ((22.0, yb, 0.0), (48.0, yb, 6.0), (22.0, yb + 14, 4.0), (48.0, yb + 14, 8.0)):
+                    c_up = (gu.cx + sgn * w_out, y_out)
+                    c_low = (gl.cx - sgn * dx_in, yc2)
+                    c1, c2 = (c_up, c_low) if up == p else (c_low, c_up)
+                    out.append((34.0 + wc + ic + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
+        out.sort(key=lambda t: t[0])
+        return out
+
+    def _inside(self, pid: int, x: float, y: float) -> bool:
+        box = self.b.bounds[("person", pid)]
+        hw, hh = box.w / 2 + self.GAP, box.h / 2 + self.GAP
+        ux, uy = abs(x - box.x - box.w / 2) / hw, abs(y - box.y - box.h / 2) / hh
+        shape = self.b.shape.get(pid, "rect")
+        if shape == "ellipse":
+            return ux * ux + uy * uy <= 1.0
+        if shape == "diamond":
+            return ux + uy <= 1.0
+        return ux <= 1.0 and uy <= 1.0
+
+    def _clip(self, pts: list, p: int, q: int) -> list:
+        """Cut the curve where it leaves p's outline and enters q's (exact, by bisection)."""
+        n = len(pts)
+        i = 0
+        while i < n - 1 and self._inside(p, *pts[i + 1]):
+            i += 1
+        j = n - 1
+        while j > i + 1 and self._inside(q, *pts[j - 1]):
+            j -= 1
+        start = self._edge(p, pts[i], pts[i + 1]) if self._inside(p, *pts[i]) else pts[i]
+        end = self._edge(q, pts[j], pts[j - 1]) if self._inside(q, *pts[j]) else pts[j]
+        return [start] + pts[i + 1:j] + [end]
+
+    def _edge(self, pid: int, inside: tuple, outside: tuple) -> tuple:
+        a, b = inside, outside
+        for _ in range(12):
+            m = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            if self._inside(pid, *m):
+                a = m
+            else:
+                b = m
+        return b
+
+
+def _seg_hits_box(a, b, box: Box) -> bool:
+    """Does segment a-b pass through ``box``? (Liang-Barsky clip)"""
+    x0, y0 = a
+    dx, dy = b[0] - x0, b[1] - y0
+    t0, t1 = 0.0, 1.0
+    for pp, qq in ((-dx, x0 - box.x), (dx, box.x + box.w - x0), (-dy, y0 - box.y), (dy, box.y + box.h - y0)):
+        if pp == 0.0:
+            if qq < 0:
+                return False
+        else:
+            r = qq / pp
+            if pp < 0:
+                if r > t0:
+                    t0 = r
+            elif r < t1:
+                t1 = r
+            if t0 > t1:
+                return False
+    return t1 - t0 > 1e-6
 
 
 # -- helpers --------------------------------------------------------------------------------

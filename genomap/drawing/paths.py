@@ -21,6 +21,16 @@ def quad_bezier(a: Pt, c: Pt, b: Pt, steps: int = 24) -> list[Pt]:
     return out
 
 
+def cubic_bezier(a: Pt, c1: Pt, c2: Pt, b: Pt, steps: int = 24) -> list[Pt]:
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        w0, w1, w2, w3 = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        out.append((w0 * a[0] + w1 * c1[0] + w2 * c2[0] + w3 * b[0], w0 * a[1] + w1 * c1[1] + w2 * c2[1] + w3 * b[1]))
+    return out
+
+
 def length(pts: Sequence[Pt]) -> float:
     return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
 

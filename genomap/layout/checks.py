@@ -29,6 +29,8 @@ class CheckReport:
     secondary_crossings: int = 0  # involving step/foster/kinship/extra adoptive lines
     household_pieces: int = 0  # pieces beyond one per household (split households)
     non_adjacent_partners: int = 0  # third+ partners of one person, routed over the top
+    tie_hits: int = 0  # symbols and labels that ties pass through (their own people's symbols excepted)
+    ties: int = 0
 
     @property
     def ok(self) -> bool:
@@ -37,7 +39,8 @@ class CheckReport:
     def summary(self) -> str:
         bad = {k: len(v) for k, v in self.violations.items() if v}
         return (f"violations={bad or 'none'} crossings={self.crossings}+{self.secondary_crossings} "
-                f"split_households={self.household_pieces} over_the_top={self.non_adjacent_partners}")
+                f"split_households={self.household_pieces} over_the_top={self.non_adjacent_partners} "
+                f"tie_hits={self.tie_hits}/{self.ties}")
 
 
 # -- geometry helpers -----------------------------------------------------------------
@@ -371,6 +374,44 @@ def check_text_fits(d: Drawing, data_strings: Iterable[str] = (), key_label_widt
     return out
 
 
+def tie_obstacle_hits(d: Drawing) -> tuple[int, int]:
+    """(symbols and labels passed through by ties, number of ties drawn).
+
+    Each tie is judged by its longest polyline (its base curve or the pattern along
+    it).  Its two people are those whose symbol (grown by 6 pt) holds an end of that
+    line; their symbols do not count, their labels do, and so does every other
+    person's symbol and label the line passes through.
+    """
+    longest: dict = {}
+    for p in d.primitives:
+        if p.layer == "ties" and isinstance(p, Polyline) and p.ref is not None:
+            n = len(p.points)
+            if p.ref not in longest or n > len(longest[p.ref].points):
+                longest[p.ref] = p
+    if not longest:
+        return 0, 0
+    symbols = [(ref[1], Box(b.x + 1, b.y + 1, b.w - 2, b.h - 2)) for ref, b in d.bounds.items() if ref[0] == "person"]
+    labels = person_label_boxes(d)
+    total = 0
+    for line in longest.values():
+        pts = line.points
+        ends = set()
+        for pid, b in symbols:
+            for x, y in (pts[0], pts[-1]):
+                if b.x - 7 <= x <= b.right + 7 and b.y - 7 <= y <= b.bottom + 7:
+                    ends.add(pid)
+        xs = [x for x, _ in pts]
+        ys = [y for _, y in pts]
+        bb = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        obstacles = [b for pid, b in symbols if pid not in ends] + list(labels.values())
+        for box in obstacles:
+            if not bb.intersects(box):
+                continue
+            if any(_seg_hits_box(a, b, box) for a, b in _segments(pts)):
+                total += 1
+    return total, len(longest)
+
+
 def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date) -> CheckReport:
     rep = CheckReport()
     rep.violations["rows"] = check_rows(snapshot, layout, d)
@@ -386,11 +427,12 @@ def run_checks(snapshot: FamilySnapshot, layout: Layout, d: Drawing, as_at: date
     secondary = frozenset(("parent_link", l.id) for l in layout.structure.secondary_links)
     rep.crossings = crossing_count(d, exclude=secondary)
     rep.secondary_crossings = crossing_count(d, only=secondary)
+    rep.tie_hits, rep.ties = tie_obstacle_hits(d)
     return rep
 
 
 __all__ = [
     "CheckReport", "run_checks", "check_rows", "check_partners", "check_overlaps", "check_households",
-    "check_connectors", "crossing_count", "check_sibling_order", "check_labels", "check_text_fits", "person_label_boxes",
+    "check_connectors", "crossing_count", "check_sibling_order", "check_labels", "check_text_fits", "tie_obstacle_hits", "person_label_boxes",
     "wrap", "Ellipse",
 ]
