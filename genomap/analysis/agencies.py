@@ -95,14 +95,16 @@ def involvement_span(inv: InvolvementView, fallback_start: date, fallback_end: d
 
 
 def family_date_range(snap: FamilySnapshot, today: Optional[date] = None, min_span_days: int = 365) -> tuple[date, date]:
-    """The span the as-at slider covers: from the earliest dated fact that is not a birth or
-    death (relationships, homes, agencies, events; births only when nothing else is dated)
+    """The span the as-at slider covers: from the earliest dated fact of the case work (homes,
+    agencies, risk flags, plans, events; any dated fact when there are none of those)
     to the later of ``today`` and the last dated fact; at least ``min_span_days`` long."""
     from genomap.analysis.chronology import build_chronology
 
     today = today or date.today()
     entries = build_chronology(snap)
-    days = [e.day for e in entries if e.kind not in ("birth", "death", "pregnancy")] or [e.day for e in entries]
+    case_kinds = ("move_in", "move_out", "stay_start", "stay_end", "involvement_start", "involvement_end", "risk",
+                  "risk_end", "legal_status", "legal_status_end", "event")
+    days = [e.day for e in entries if e.kind in case_kinds] or [e.day for e in entries]
     if not days:
         return today - timedelta(days=min_span_days), today
     lo, hi = min(days), max(max(e.day for e in entries), today)

@@ -536,7 +536,7 @@ class _Overlays:
         d = math.hypot(dx, dy) or 1.0
         bow = 0.14 * d
         c = ((A[0] + B[0]) / 2 + dy / d * bow, (A[1] + B[1]) / 2 - dx / d * bow)
-        pts = quad_bezier(A, c, B, 28)
+        pts = quad_bezier(A, c, B, max(24, int(d / 4)))  # fine enough to clip close to each symbol
         ra, rb = _clip_radius(a) + 4, _clip_radius(b) + 5
         pts = [p for p in pts if math.dist(p, A) >= ra and math.dist(p, B) >= rb]
         if len(pts) < 2:

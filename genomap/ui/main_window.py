@@ -13,6 +13,7 @@ without blocking (``self.context_menu``), so the window never waits on them.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -29,7 +30,10 @@ from genomap.errors import GraphvizMissing, is_user_facing
 from genomap.model.dates import PartialDateError
 from genomap.store.document import Document, StoreError, ValidationError
 from genomap.ui import data
+from genomap.drawing.overlays import OVERLAY_KINDS, OVERLAY_LABELS, OverlayOptions, add_overlays, without_layers
 from genomap.ui.actions import build_actions
+from genomap.ui.agencies_view import AgenciesTimelineView, ResidenceTimeline
+from genomap.ui.asat import AsAtControl, DrawRequest, draw_request
 from genomap.ui.canvas import GenogramView
 from genomap.ui.crash import CalmErrorDialog
 from genomap.ui.dialogs import family as family_dialogs
@@ -39,6 +43,7 @@ from genomap.ui.docks.details import DetailsPanel
 from genomap.ui.docks.people import PeoplePanel
 from genomap.ui.docks.records import AgenciesPanel, ChronologyPanel, HouseholdsPanel
 from genomap.ui.icons import app_icon, icon
+from genomap.ui.risk_banner import RiskBanner
 from genomap.ui.undo import UndoController
 from genomap.ui.workers import DrawScheduler
 
@@ -57,10 +62,11 @@ def data_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
-def _draw(snapshot):
-    from genomap.pipeline import draw_family
+def _draw(request):
+    return draw_request(request)
 
-    return draw_family(snapshot)
+
+MOVES_PERIODS = (6, 12, 24, 36)  # months the moves overlay can count over
 
 
 class WelcomePage(QWidget):
@@ -148,6 +154,13 @@ class MainWindow(QMainWindow):
         self._find_index = 0
         self._drawing_problem = ""
         self._chrome_shown = True
+        # the view date and overlays (see genomap.ui.asat / genomap.drawing.overlays)
+        self.as_at: date = date.today()
+        months = self.settings.value("view/moves_months", 12, type=int)
+        self.overlay_options = OverlayOptions(moves_months=months if months in MOVES_PERIODS else 12)
+        self.base_drawing = None  # the genogram without overlays, for overlay-only redraws
+        self.full_drawing = None  # with every overlay (the canvas hides the switched-off layers)
+        self._highlight: list[Ref] = []  # people a chosen chronology entry concerns
 
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -182,6 +195,8 @@ class MainWindow(QMainWindow):
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
         v.addWidget(self.banner)
+        self.risk_banner = RiskBanner()
+        v.addWidget(self.risk_banner)
         v.addWidget(self.canvas, 1)
         self.welcome = WelcomePage()
         self.central = QStackedWidget()
@@ -206,6 +221,7 @@ class MainWindow(QMainWindow):
         self.households = HouseholdsPanel([a["add_household"], a["move_household"]])
         self.agencies = AgenciesPanel([a["add_involvement"]])
         self.chronology = ChronologyPanel([a["add_event"]])
+        self.agencies_timeline = AgenciesTimelineView()
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.people_dock = self._dock("people", "People", self.people, left)
         self.households_dock = self._dock("households", "Households && residence", self.households, left)
@@ -213,12 +229,18 @@ class MainWindow(QMainWindow):
         self.agencies_dock = self._dock("agencies", "Agencies && involvement", self.agencies, right)
         self.chronology_dock = self._dock("chronology", "Chronology", self.chronology, right)
         self.tabifyDockWidget(self.agencies_dock, self.chronology_dock)
+        self.timeline_dock = self._dock("agencies_timeline", "Agencies over time", self.agencies_timeline,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline_dock.hide()
         self.agencies_dock.raise_()
         self.splitDockWidget(self.people_dock, self.households_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.people_dock, self.details_dock], [300, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.details_dock, self.agencies_dock], [520, 240], Qt.Orientation.Vertical)
         self.docks = [self.people_dock, self.households_dock, self.details_dock, self.agencies_dock,
-                      self.chronology_dock]
+                      self.chronology_dock, self.timeline_dock]
+        self.residence_timeline = ResidenceTimeline()
+        self.details.layout().insertWidget(self.details.layout().count() - 1, self.residence_timeline)
+        self.residence_timeline.hide()
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
@@ -246,6 +268,26 @@ class MainWindow(QMainWindow):
         view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
         view_menu.addSeparator()
         view_menu.addActions([a["show_households"], a["show_ties"]])
+        view_menu.addSeparator()
+        for kind in OVERLAY_KINDS:
+            act = QAction(OVERLAY_LABELS[kind], self)
+            act.setObjectName(f"action_overlay_{kind}")
+            act.setCheckable(True)
+            act.setStatusTip(f"Show {OVERLAY_LABELS[kind].lower()} on the genogram")
+            a[f"overlay_{kind}"] = act
+            view_menu.addAction(act)
+        moves_menu = view_menu.addMenu("Count moves over")
+        moves_menu.setObjectName("menu_moves_period")
+        from PySide6.QtGui import QActionGroup
+
+        group = QActionGroup(self)
+        for months in MOVES_PERIODS:
+            act = moves_menu.addAction(f"the last {months} months")
+            act.setCheckable(True)
+            act.setChecked(months == self.overlay_options.moves_months)
+            act.setObjectName(f"action_moves_{months}")
+            group.addAction(act)
+            act.triggered.connect(lambda _c=False, m=months: self.set_moves_period(m))
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
         for dock in self.docks:
@@ -300,6 +342,14 @@ class MainWindow(QMainWindow):
         self.find_field.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         tb.addWidget(self.find_field)
         self.toolbar = tb
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        asat_tb = QToolBar("View date", self)
+        asat_tb.setObjectName("toolbar_asat")
+        asat_tb.setMovable(False)
+        self.asat = AsAtControl()
+        asat_tb.addWidget(self.asat)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, asat_tb)
+        self.asat_toolbar = asat_tb
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -337,6 +387,15 @@ class MainWindow(QMainWindow):
             a[name].setChecked(visible)
             self.canvas.set_layer_visible(layer, visible)
             a[name].toggled.connect(lambda on, l=layer: self._set_layer(l, on))
+        for kind in OVERLAY_KINDS:
+            visible = self.settings.value(f"view/{kind}", True, type=bool)
+            a[f"overlay_{kind}"].setChecked(visible)
+            self.canvas.set_layer_visible(kind, visible)
+            a[f"overlay_{kind}"].toggled.connect(lambda on, k=kind: self.set_overlay_visible(k, on))
+        self.asat.date_changed.connect(self.set_as_at)
+        self.chronology.entry_chosen.connect(self._chronology_chosen)
+        self.risk_banner.person_clicked.connect(lambda pid: self.select([("person", pid)]))
+        self.agencies_timeline.record_chosen.connect(self._record_chosen)
         self.welcome.demo_button.clicked.connect(self.open_demo)
         self.welcome.new_button.clicked.connect(self.new_file_dialog)
         self.welcome.open_button.clicked.connect(self.open_file_dialog)
@@ -439,7 +498,10 @@ class MainWindow(QMainWindow):
         self.case_id = None
         self.snapshot = None
         self.drawing = None
+        self.full_drawing = None
+        self.base_drawing = None
         self._selection = []
+        self._highlight = []
         doc.close()
         self._update_for_document()
 
@@ -591,23 +653,119 @@ class MainWindow(QMainWindow):
         self.households.set_snapshot(self.snapshot, data.unoccupied_households(self.document))
         self.agencies.set_snapshot(self.snapshot)
         self.chronology.set_snapshot(self.snapshot)
+        self.agencies_timeline.set_snapshot(self.snapshot)
+        self.agencies_timeline.set_as_at(self.as_at)
+        self._update_asat_range()
         self.details.refresh_after_change()
         self._update_status()
         self._update_title()
-        self.scheduler.request(self.snapshot)
+        self._update_date_views()
+        self._request_draw()
         self.refreshed.emit()
 
-    def _drawing_ready(self, drawing, snapshot) -> None:
-        self.drawing = drawing
+    # ================================================================ view date and overlays
+    def _request_draw(self) -> None:
+        if self.snapshot is not None:
+            self.scheduler.request(DrawRequest(self.snapshot, self.as_at, self.overlay_options))
+
+    def _update_asat_range(self) -> None:
+        from genomap.analysis.agencies import family_date_range
+        from genomap.analysis.chronology import event_days
+
+        lo, hi = family_date_range(self.snapshot)
+        self.asat.set_range(min(lo, self.as_at), max(hi, self.as_at), event_days(self.chronology.entries))
+        self.asat.set_date(self.as_at, emit=False)
+
+    def set_as_at(self, day: date) -> None:
+        """Show the family as at ``day``: redraw (cached layout), keep zoom and selection."""
+        if self.asat.date() != day:
+            self.asat.set_date(day, emit=False)
+        if day == self.as_at and self.full_drawing is not None:
+            return
+        self.as_at = day
+        self._update_date_views()
+        self._request_draw()
+
+    def _update_date_views(self) -> None:
+        self.risk_banner.update_for(self.snapshot, self.as_at)
+        self.agencies_timeline.set_as_at(self.as_at)
+        self._update_residence_timeline()
+
+    def _update_residence_timeline(self) -> None:
+        ref = self.details.ref
+        if self.snapshot is not None and ref is not None and ref[0] == "person":
+            self.residence_timeline.set_person(self.snapshot, ref[1], self.as_at)
+            self.residence_timeline.show()
+        else:
+            self.residence_timeline.hide()
+
+    def set_overlay_visible(self, kind: str, visible: bool) -> None:
+        """Switch one overlay on or off: the canvas hides its layer (no redraw); the legend follows."""
+        self.canvas.set_layer_visible(kind, visible)
+        self.settings.setValue(f"view/{kind}", visible)
+        action = self.actions_by_name.get(f"overlay_{kind}")
+        if action is not None and action.isChecked() != visible:
+            action.setChecked(visible)
+        self._update_visible_drawing()
+
+    def enabled_overlays(self) -> tuple[str, ...]:
+        return tuple(k for k in OVERLAY_KINDS if self.canvas.is_layer_visible(k))
+
+    def export_overlay_options(self) -> OverlayOptions:
+        """What an export shows: exactly the overlays switched on, as at the view date."""
+        return self.overlay_options.only(self.enabled_overlays())
+
+    def set_moves_period(self, months: int) -> None:
+        """Count moves over the last ``months`` months: an overlay-only redraw (no new base drawing)."""
+        from dataclasses import replace
+
+        self.overlay_options = replace(self.overlay_options, moves_months=months)
+        self.settings.setValue("view/moves_months", months)
+        if self.base_drawing is not None and self.snapshot is not None:
+            full = add_overlays(self.base_drawing, self.snapshot, self.as_at, self.overlay_options)
+            self._show_drawing(full, self.base_drawing, self.snapshot, self.as_at)
+
+    def _update_visible_drawing(self) -> None:
+        if self.full_drawing is not None:
+            hidden = [k for k in OVERLAY_KINDS if not self.canvas.is_layer_visible(k)]
+            self.drawing = without_layers(self.full_drawing, hidden)
+
+    def _chronology_chosen(self, entry) -> None:
+        """A chronology entry was chosen: move the view date there and highlight who it concerns."""
+        self._highlight = [("person", p) for p in entry.people] + [("household", h) for h in entry.households]
+        self.set_as_at(entry.day)
+        self._apply_highlight()
+
+    def _apply_highlight(self) -> None:
+        self._syncing = True
+        try:
+            refs = list(dict.fromkeys([*self._highlight, *self._selection]))
+            self.canvas.select_refs(refs)
+            people = [r for r in self._highlight if r[0] == "person"]
+            if people:
+                self.canvas.ensure_ref_visible(people[0])
+        finally:
+            self._syncing = False
+
+    def _show_drawing(self, full, base, snapshot, as_at) -> None:
+        self.full_drawing = full
+        self.base_drawing = base
+        self._update_visible_drawing()
+        self._syncing = True
+        try:
+            self.canvas.set_drawing(full, snapshot, as_at)
+            self.canvas.select_refs(list(dict.fromkeys([*self._selection, *self._highlight])))
+        finally:
+            self._syncing = False
+
+    def _drawing_ready(self, result, request) -> None:
         if self._drawing_problem:
             self._drawing_problem = ""
             self.banner.hide()
-        self._syncing = True
-        try:
-            self.canvas.set_drawing(drawing, snapshot)
-            self.canvas.select_refs(self._selection)
-        finally:
-            self._syncing = False
+        if hasattr(result, "drawing"):
+            self._show_drawing(result.drawing, result.base, request.snapshot, request.as_at)
+        else:  # a plain Drawing (a custom draw function)
+            self._show_drawing(result, None, getattr(request, "snapshot", request), None)
 
     def _drawing_failed(self, exc: BaseException) -> None:
         if isinstance(exc, GraphvizMissing):
@@ -666,6 +824,9 @@ class MainWindow(QMainWindow):
             self.households.set_snapshot(None)
             self.agencies.set_snapshot(None)
             self.chronology.set_snapshot(None)
+            self.agencies_timeline.set_snapshot(None)
+            self.risk_banner.update_for(None, self.as_at)
+            self.residence_timeline.hide()
             self.details.set_document(None, None, self.person_name)
             self.case_combo.clear()
             self.welcome.set_recent([p for p in self._recent() if Path(p).exists()], self.open_path)
@@ -685,7 +846,7 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
             else:
                 for dock in self.docks:
-                    dock.show()
+                    dock.setVisible(dock is not self.timeline_dock)  # opened from View > Panels
         else:
             for dock in self.docks:
                 dock.hide()
@@ -736,6 +897,7 @@ class MainWindow(QMainWindow):
         if self._syncing:
             return
         refs = [tuple(r) for r in refs]
+        self._highlight = []
         self._syncing = True
         try:
             self._selection = refs
@@ -753,6 +915,7 @@ class MainWindow(QMainWindow):
             # Details kept a record whose changes were refused: select it again so what is
             # highlighted is what the form shows (and what Delete would act on).
             self._select([self.details.ref], source="window")
+        self._update_residence_timeline()
 
     def _record_chosen(self, ref) -> None:
         if ref is None:
@@ -765,8 +928,10 @@ class MainWindow(QMainWindow):
             finally:
                 self._syncing = False
         self._selection = [ref]
+        self._highlight = []
         self.people.set_selected([])
         self.details.show_ref(ref)
+        self._update_residence_timeline()
 
     def _edit_ref(self, ref) -> None:
         if ref is None:

@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -181,32 +181,112 @@ class AgenciesPanel(RecordPanel):
             self.end(chosen)
 
 
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
+ANY = "__any__"
+
+
 class ChronologyPanel(RecordPanel):
+    """Every dated fact (:func:`~genomap.analysis.chronology.build_chronology`), filterable by
+    person, household, agency and kind.  Choosing an entry emits ``entry_chosen`` (the window
+    moves the view date there and highlights who it concerns) as well as its record ref."""
+
+    entry_chosen = Signal(object)  # ChronologyEntry
+
     def __init__(self, actions: Iterable[QAction] = (), parent=None):
         super().__init__(["Date", "What happened", "Who"], actions,
-                         "No chronology events yet.", parent)
+                         "No dated facts yet.", parent)
         self.tree.setRootIsDecorated(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.entries: list = []
+        self._snapshot = None
+        self.filters: dict[str, QComboBox] = {}
+        grid = QHBoxLayout()
+        grid.setSpacing(4)
+        for key, caption in (("person", "Anyone"), ("household", "Any household"), ("agency", "Any agency"),
+                             ("kind", "Any kind")):
+            box = QComboBox()
+            box.setObjectName(f"chronologyFilter_{key}")
+            box.setToolTip(f"Show only entries about this {key}")
+            box.addItem(caption, ANY)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.currentIndexChanged.connect(lambda _i: self._fill())
+            self.filters[key] = box
+            grid.addWidget(box, 1)
+        self.layout().insertLayout(1, grid)
+        self.tree.itemSelectionChanged.connect(self._entry_selected)
 
     def set_snapshot(self, snapshot) -> None:
+        from genomap.analysis.chronology import KIND_LABELS, build_chronology
+
+        self._snapshot = snapshot
+        self.entries = build_chronology(snapshot) if snapshot is not None else []
+        people = sorted(((p.name, p.id) for p in snapshot.people), key=lambda c: c[0].lower()) if snapshot else []
+        households = sorted(((h.label or "Household", h.id) for h in snapshot.households),
+                            key=lambda c: c[0].lower()) if snapshot else []
+        agencies = sorted({e.agency for e in self.entries if e.agency}, key=str.lower)
+        kinds = [k for k in KIND_LABELS if any(e.kind == k for e in self.entries)]
+        for key, choices in (("person", people), ("household", households),
+                             ("agency", [(a, a) for a in agencies]),
+                             ("kind", [(KIND_LABELS[k], k) for k in kinds])):
+            box = self.filters[key]
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for label, value in choices:
+                box.addItem(label, value)
+            i = box.findData(current)
+            box.setCurrentIndex(i if i >= 0 else 0)
+            box.blockSignals(False)
+        self._fill()
+
+    def set_filter(self, key: str, value) -> None:
+        box = self.filters[key]
+        i = box.findData(ANY if value is None else value)
+        box.setCurrentIndex(max(0, i))
+
+    def shown_entries(self) -> list:
+        from genomap.analysis.chronology import filter_chronology
+
+        f = {k: (b.currentData() if b.currentData() != ANY else None) for k, b in self.filters.items()}
+        return filter_chronology(self.entries, person=f["person"], household=f["household"], agency=f["agency"],
+                                 kinds=None if f["kind"] is None else [f["kind"]])
+
+    def _fill(self) -> None:
+        from genomap.analysis.chronology import KIND_LABELS
+
         chosen = self.begin()
         try:
+            snapshot = self._snapshot
             if snapshot is None:
                 return
-            events = sorted(snapshot.events, key=lambda e: (e.date is None, e.date.sort_key() if e.date else "", e.id))
-            for ev in events:
-                names = []
-                for pid in ev.people:
-                    try:
-                        names.append(snapshot.person(pid).name)
-                    except KeyError:
-                        pass
-                item = QTreeWidgetItem(["" if ev.date is None else str(ev.date),
-                                        f"{ev.kind.label}: {ev.title}" if ev.title else ev.kind.label,
-                                        ", ".join(names)])
-                item.setData(0, REF_ROLE, ("event", ev.id))
-                item.setToolTip(1, ev.description or ev.title)
+            names = {p.id: p.name for p in snapshot.people}
+            for i, e in enumerate(self.shown_entries()):
+                who = ", ".join(names[p] for p in e.people if p in names)
+                item = QTreeWidgetItem([str(e.date), e.title, who])
+                item.setData(0, REF_ROLE, e.ref)
+                item.setData(0, ENTRY_ROLE, self.entries.index(e))
+                item.setToolTip(1, f"{KIND_LABELS.get(e.kind, e.kind)}" + (f" ({e.status})" if e.status else ""))
                 self.tree.addTopLevelItem(item)
         finally:
             self.end(chosen)
+
+    def _entry_selected(self) -> None:
+        items = self.tree.selectedItems()
+        if not items:
+            return
+        i = items[0].data(0, ENTRY_ROLE)
+        if i is not None and 0 <= i < len(self.entries):
+            self.entry_chosen.emit(self.entries[i])
+
+    def select_entry(self, entry) -> bool:
+        """Select the row of ``entry`` (as a user would); False when it is filtered out."""
+        for item in self._all_items():
+            i = item.data(0, ENTRY_ROLE)
+            if i is not None and self.entries[i] == entry:
+                self.tree.setCurrentItem(item)
+                item.setSelected(True)
+                return True
+        return False
