@@ -54,8 +54,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("genomap")
 
+    from genomap.privacy import make_private, owner_only_umask, private_dir
+
+    owner_only_umask()  # logs, settings, backups, exports: owner-only
     data_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    log_path = configure_logging(data_dir / "logs")
+    log_path = configure_logging(private_dir(data_dir / "logs"))
+    make_private(log_path)
     log.info("GenoMap %s starting", __version__)
     apply_style(app)
 

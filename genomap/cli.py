@@ -57,5 +57,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 2
     from genomap.errors import run_reporting_errors
+    from genomap.privacy import owner_only_umask
+
+    owner_only_umask()  # files the commands write (exports, copies) are owner-only
 
     return run_reporting_errors(args._run, args)

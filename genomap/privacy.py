@@ -137,7 +137,11 @@ def forget_recent(settings) -> None:
 
 
 def scan_for(paths, needles: list[str]) -> list[tuple[Path, str]]:
-    """(file, needle) for each needle found (UTF-8 or UTF-16, any case) in any file under ``paths``."""
+    """(file, needle) for the first needle found in each file under ``paths``.
+
+    Each needle is looked for as written, in lower and in upper case, in UTF-8
+    and UTF-16 (both byte orders).
+    """
     patterns = []
     for n in needles:
         for variant in {n, n.lower(), n.upper()}:
@@ -152,9 +156,8 @@ def scan_for(paths, needles: list[str]) -> list[tuple[Path, str]]:
                 data = f.read_bytes()
             except OSError:
                 continue
-            lower = data.lower()
             for needle, pat in patterns:
-                if pat in data or pat.lower() in lower:
+                if pat in data:
                     hits.append((f, needle))
                     break
     return hits

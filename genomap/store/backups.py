@@ -116,22 +116,12 @@ def after_passphrase_change(document, root: Optional[Path] = None) -> Path:
     return make_backup(document, "passphrase", root=root)
 
 
-def restore(document, backup: Backup | Path, root: Optional[Path] = None, keep: int = DEFAULT_KEEP):
-    """Replace ``document``'s file by ``backup``; returns the reopened document.
-
-    The current state is backed up first ("before-restore"), the document is
-    closed, the backup copied beside the file and renamed over it.  The file is
-    reopened with the same key (backups share it), so no passphrase is asked.
-    """
+def restore_file(path: Path | str, backup: Backup | Path) -> Path:
+    """Put ``backup`` in place of the (closed) file at ``path``, atomically."""
     src = backup.path if isinstance(backup, Backup) else Path(backup)
-    path = files._absolute(document.path)
-    key = getattr(document, "key", None)
-    protected_src = src
-    # The pre-restore backup must not rotate away the backup being restored.
-    make_backup(document, "before-restore", keep=keep + 1, root=root)
-    if not protected_src.exists():
+    path = files._absolute(path)
+    if not src.exists():
         raise files.FileProblem(src, "That backup no longer exists.")
-    document.close()
     with files.FileLock(path):
         fd, tmp = privacy.temp_beside(path, "restore")
         try:
@@ -145,4 +135,20 @@ def restore(document, backup: Backup | Path, root: Optional[Path] = None, keep: 
         finally:
             files._remove_sqlite_files(tmp)
         files._fsync_dir(path.parent)
+    return path
+
+
+def restore(document, backup: Backup | Path, root: Optional[Path] = None, keep: int = DEFAULT_KEEP):
+    """Replace ``document``'s file by ``backup``; returns the reopened document.
+
+    The current state is backed up first ("before-restore", without rotating the
+    chosen backup away), the document closed, the backup copied beside the file
+    and renamed over it, and the file reopened with the same key (backups share
+    it), so no passphrase is asked.
+    """
+    path = files._absolute(document.path)
+    key = getattr(document, "key", None)
+    make_backup(document, "before-restore", keep=keep + 1, root=root)
+    document.close()
+    restore_file(path, backup)
     return files.open_document(path, key)

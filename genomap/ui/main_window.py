@@ -181,6 +181,11 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_window_state()
         self._update_for_document()
+        from genomap.ui.dialogs.passphrase import FileProtection
+        from genomap.ui.lock import IdleLock
+
+        self.protection = FileProtection(self)  # passphrases, backups (genomap.ui.dialogs.passphrase)
+        self.idle_lock = IdleLock(self)  # lock on idle (genomap.ui.lock)
 
     # ================================================================ building
     def _build_central(self) -> None:
@@ -415,22 +420,28 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     # ================================================================ files
-    def open_path(self, path: str | Path) -> bool:
-        """Open a family map file; a problem is explained calmly and the current file stays open."""
+    def open_path(self, path: str | Path, passphrase=None) -> bool:
+        """Open a family map file; a problem is explained calmly and the current file stays open.
+
+        An encrypted file's passphrase is ``passphrase`` or asked for in a dialog.
+        """
+        from genomap.ui.dialogs import passphrase as passphrase_dialogs
+
         try:
-            doc = Document.open(path)
+            doc = Document.open(path, passphrase if passphrase is not None else passphrase_dialogs.gui_provider(self))
         except Exception as exc:  # noqa: BLE001 - shown to the user, details logged
             self._report(exc, f"GenoMap could not open {Path(path).name}.")
             return False
         self._attach(doc)
+        self.protection.after_open(doc)  # automatic backup
         return True
 
-    def create_file(self, path: str | Path, title: str, reference: str = "") -> Document:
+    def create_file(self, path: str | Path, title: str, reference: str = "", passphrase=None) -> Document:
         """Create a new family map file holding one (empty) family map and show it."""
         path = Path(path).expanduser()
         if path.suffix.lower() != ".genomap":
             path = path.with_suffix(".genomap")
-        doc = Document.create(path)
+        doc = Document.create(path, passphrase)
         try:
             doc.edit("New family map", lambda s: edits.add_case(s, title or path.stem, reference))
         except Exception:
@@ -528,7 +539,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.canvas.fit)
 
     # -- dialogs for files ----------------------------------------------------
-    def new_file_dialog(self) -> FormDialog:
+    def new_file_dialog(self) -> QDialog:
+        from genomap.ui.dialogs.new_file import new_file_dialog
+
+        return new_file_dialog(self)  # with the passphrase choice (genomap.ui.dialogs.new_file)
+
+    def _plain_new_file_dialog(self) -> FormDialog:
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
         def accept(values: dict) -> Any:
@@ -621,6 +637,10 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def _remember_recent(self, path: str) -> None:
+        from genomap.privacy import remember_recent
+
+        if not remember_recent(self.settings):  # file names may hold family names: a setting
+            return
         recent = [p for p in self._recent() if p != path]
         recent.insert(0, path)
         self.settings.setValue("files/recent", recent[:MAX_RECENT])

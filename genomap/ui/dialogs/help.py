@@ -37,6 +37,17 @@ def about_dialog(parent: QWidget) -> QDialog:
         "Genograms and blended-family maps for child-safeguarding work.<br><br>"
         "Every change is saved to the family map file as you make it. Files stay on this "
         "computer; nothing is sent anywhere.<br><br>"
+        "<b>What is protected.</b> A file with a passphrase is encrypted (SQLCipher, AES-256): "
+        "without the passphrase it is unreadable, as are its automatic backups. Deleted records "
+        "are overwritten in the file. The log, settings and temporary files hold no names, "
+        "addresses or notes. GenoMap's own files are readable only by your user account, and the "
+        "window locks itself after a few idle minutes.<br>"
+        "<b>What is not.</b> A file <i>without</i> a passphrase can be read by anyone who gets it. "
+        "Exports (PDF, images, GEDCOM, CSV) are never encrypted: keep them safe. "
+        "A forgotten passphrase cannot be recovered. While a file is open, anyone at the unlocked "
+        "computer can see it; and encryption cannot help if the computer itself is compromised. "
+        "Recent-file paths are remembered (a setting turns this off). "
+        "Use full-disk encryption too.<br><br>"
         "Free software under the GNU General Public License, version 3 or later."
     )
     text.setWordWrap(True)
