@@ -70,7 +70,6 @@ class Document:
         self._listeners: list[Listener] = []
         self._closed = False
         self.key = None  # the SQLCipher key of an encrypted file (genomap.store.crypto)
-        self.key = None  # the SQLCipher key of an encrypted file (genomap.store.crypto)
 
     # -- lifecycle (file handling lives in genomap.store.files) ---------------
     @classmethod

@@ -167,8 +167,6 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True, key=None) -> sa
     ``foreign_keys=False`` is only for migrations that rebuild tables.
     ``key`` (a :class:`genomap.store.crypto.Key`) opens an encrypted file.
     ``secure_delete`` is on: deleted records are overwritten, not just unlinked.
-    ``key`` (a :class:`genomap.store.crypto.Key`) opens an encrypted file.
-    ``secure_delete`` is on: deleted records are overwritten, not just unlinked.
     Other databases (PostgreSQL later) get a plain engine.
     """
     u = sa.make_url(url)
@@ -184,10 +182,6 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True, key=None) -> sa
         from genomap.store import crypto
 
         kwargs.update(crypto.engine_options(u.database, key, BUSY_TIMEOUT_MS / 1000))
-    if key is not None:
-        from genomap.store import crypto
-
-        kwargs.update(crypto.engine_options(u.database, key, BUSY_TIMEOUT_MS / 1000))
     engine = sa.create_engine(u, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -197,7 +191,6 @@ def make_engine(url: str | sa.URL, *, foreign_keys: bool = True, key=None) -> sa
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA trusted_schema = OFF")  # files come from other people
-        cur.execute("PRAGMA secure_delete = ON")  # deleted means gone (genomap.store.crypto)
         cur.execute("PRAGMA secure_delete = ON")  # deleted means gone (genomap.store.crypto)
         if not memory:
             cur.execute("PRAGMA journal_mode = DELETE")
@@ -681,10 +674,6 @@ def save_copy(document: Document, dest: Path | str, overwrite: bool = True) -> P
         raise FileExists(dest)
     if document.engine.dialect.name != "sqlite":
         raise StoreError("Saving a copy is only possible for GenoMap files, not shared databases.")
-    if getattr(document, "key", None) is not None:
-        from genomap.store import crypto
-
-        return crypto.save_copy(document, dest, overwrite)
     if getattr(document, "key", None) is not None:
         from genomap.store import crypto
 
