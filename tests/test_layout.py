@@ -55,7 +55,7 @@ def test_ties_avoid_symbols_and_labels_on_generated_families():
     """Tie routing keeps the number of symbols/labels ties pass through low.
 
     (Straight centre-to-centre ties crossed about one symbol or label per tie on these
-    families; the router brings it to about a third.)"""
+    families; the router brings it to about one in eight.)"""
     hits = ties = 0
     for seed in range(12):
         for size in (25, 60, 120):
@@ -64,7 +64,7 @@ def test_ties_avoid_symbols_and_labels_on_generated_families():
             ties += rep.ties
             assert rep.tie_hits <= max(3, rep.ties), (seed, size, rep.tie_hits, rep.ties)
     assert ties > 100
-    assert hits <= 0.45 * ties, (hits, ties)
+    assert hits <= 0.25 * ties, (hits, ties)
 
 
 def test_crossings_reported_for_larger_families():
@@ -166,5 +166,5 @@ def test_demo_family_invariants(demo_snapshots, day):
         lay, d, rep = check(snap, day)
         assert rep.ok, (snap.title, day, {k: v[:3] for k, v in rep.violations.items() if v})
         assert rep.crossings <= 10, (snap.title, rep.crossings)
-        # ties bow around people: at most two symbols/labels crossed in the whole demo picture
-        assert rep.tie_hits <= 2, (snap.title, day, rep.tie_hits)
+        # ties bow around people: none passes through a symbol or label in the demo
+        assert rep.tie_hits == 0, (snap.title, day, rep.tie_hits)

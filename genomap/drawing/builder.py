@@ -46,7 +46,7 @@ from typing import Optional
 from genomap.drawing import style
 from genomap.drawing.options import DrawOptions
 from genomap.drawing.paths import (
-    arrowhead, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
+    arrowhead, catmull_rom, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
     simplify_orthogonal, sub_path, wave, zigzag,
 )
 from genomap.drawing.primitives import (
@@ -658,7 +658,11 @@ class _Builder:
         by_pair: dict[tuple[int, int], list] = defaultdict(list)
         for t in ties:
             by_pair[(min(t.source, t.target), max(t.source, t.target))].append(t)
-        for (p, q), group in sorted(by_pair.items()):
+        def chord(item):  # short ties first: they have the fewest good ways round
+            (p, q), _ = item
+            return (math.dist(self.lay.position(p), self.lay.position(q)), p, q)
+
+        for (p, q), group in sorted(by_pair.items(), key=chord):
             for k, t in enumerate(group):
                 pts = router.route(p, q, k)
                 base = pts if t.source == p else pts[::-1]
@@ -845,15 +849,13 @@ class _TieRouter:
         for tab in b.household_labels:
             if type(tab) is Rect:
                 self._add(self.grid, ("t", id(tab)), Box(tab.x, tab.y, tab.w, tab.h))
-        n = 0
         for line in b.lines:
             if type(line) is not Polyline:
                 continue
             pts = line.points
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
                 box = Box(min(x0, x1) - 2.5, min(y0, y1) - 2.5, abs(x1 - x0) + 5, abs(y1 - y0) + 5)
-                self._add(self.lgrid, n, box)
-                n += 1
+                self._add(self.lgrid, 1.0, box)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
     def _add(self, grid, key, box: Box) -> None:
@@ -875,7 +877,7 @@ class _TieRouter:
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             if y1 < 2 or y1 > h - 2 or x1 < 2 or x1 > w - 2:
                 out_of_page = 1
-            touched = False
+            touched = 0.0
             for i in range(int(min(x0, x1) // c), int(max(x0, x1) // c) + 1):
                 for j in range(int(min(y0, y1) // c), int(max(y0, y1) // c) + 1):
                     for key, box in grid.get((i, j), ()):
@@ -884,11 +886,9 @@ class _TieRouter:
                         if _seg_hits_box((x0, y0), (x1, y1), box):
                             found.add(key)
                             n += self.WEIGHT[key[0]]
-                    if not touched:
-                        for _, box in lgrid.get((i, j), ()):
-                            if _seg_hits_box((x0, y0), (x1, y1), box):
-                                touched = True
-                                break
+                    for wt, box in lgrid.get((i, j), ()):
+                        if wt > touched and _seg_hits_box((x0, y0), (x1, y1), box):
+                            touched = wt
             line_hits += touched
         return n + out_of_page, line_hits
 
@@ -896,6 +896,8 @@ class _TieRouter:
         kind = cand[0]
         if kind == "q":
             return quad_bezier(A, cand[1], B, steps)
+        if kind == "s":
+            return catmull_rom((A,) + cand[1:-1] + (B,), max(3, steps // (len(cand) - 1)))
         return cubic_bezier(A, cand[1], cand[2], B, steps)
 
     def route(self, p: int, q: int, k: int = 0) -> list:
@@ -929,7 +931,11 @@ class _TieRouter:
             B = (B[0] + sx, B[1] + sy)
             cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
         steps = max(12, min(48, int(d / 10)))
-        return self._clip(self._curve(A, B, cand, steps), p, q)
+        pts = self._clip(self._curve(A, B, cand, steps), p, q)
+        # later ties keep off this one (touching a tie costs more than a kinship line)
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            self._add(self.lgrid, 4.0, Box(min(x0, x1) - 4, min(y0, y1) - 4, abs(x1 - x0) + 8, abs(y1 - y0) + 8))
+        return pts
 
     def _candidates(self, p, q, A, B, d, nx, ny) -> list:
         """(preference cost, curve), cheapest first."""
@@ -961,14 +967,26 @@ class _TieRouter:
             lb = self.b.label_box.get(up)
             half = max(lb.w / 2 if lb else 0.0, gu.box.w / 2)
             yb = lay.row_label_bottom[lay.row_of[up]] + 10
-            gap_x = gu.box.w / 2 + style.NODE_SEP / 2 + 4  # down the gap beside the symbol
+            gap_x = lay.footprint[up] / 2 + style.NODE_SEP / 2  # down the gap beside the label
             for w_out, y_out, wc in ((half + 26, gu.mid_y, 0.0), (half + 60, gu.mid_y, 8.0),
-                                     (gap_x, gu.mid_y + 34, 4.0)):
+                                     (gap_x, gu.mid_y + 34, 4.0), (gap_x + 6, gu.mid_y + 60, 8.0)):
                 for dx_in, yc2, ic in ((22.0, yb, 0.0), (48.0, yb, 6.0), (22.0, yb + 14, 4.0), (48.0, yb + 14, 8.0)):
                     c_up = (gu.cx + sgn * w_out, y_out)
                     c_low = (gl.cx - sgn * dx_in, yc2)
                     c1, c2 = (c_up, c_low) if up == p else (c_low, c_up)
                     out.append((34.0 + wc + ic + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
+            # or through waypoints: down the gap beside the upper person's label, along
+            # the band under that row, into the lower person from above-beside
+            for yb2, bc in ((yb, 0.0), (yb + 8, 2.0), (yb + 16, 4.0), (yb - 6, 4.0)):
+                for dx_in, ic in ((26.0, 0.0), (54.0, 6.0)):
+                    w0 = (gu.cx + sgn * (gu.box.w / 2 + 4), gu.mid_y)  # leave sideways
+                    w1 = (gu.cx + sgn * gap_x, gu.mid_y + 16)
+                    w2 = (gu.cx + sgn * (gap_x + 22), yb2)
+                    w3 = (gl.cx - sgn * dx_in, yb2 + 4)
+                    if (w3[0] - w2[0]) * sgn < 10:
+                        continue
+                    ws = (w0, w1, w2, w3) if up == p else (w3, w2, w1, w0)
+                    out.append((44.0 + bc + ic + 4 * (hi_row - lo_row - 1), ("s",) + ws + (1.0,)))
         out.sort(key=lambda t: t[0])
         return out
 

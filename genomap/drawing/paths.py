@@ -31,6 +31,33 @@ def cubic_bezier(a: Pt, c1: Pt, c2: Pt, b: Pt, steps: int = 24) -> list[Pt]:
     return out
 
 
+def catmull_rom(points: Sequence[Pt], steps: int = 8) -> list[Pt]:
+    """A smooth curve through every point (Hermite pieces with tangents scaled to the
+    neighbouring piece lengths, so unevenly spaced points do not overshoot or loop)."""
+    pts = list(points)
+    n = len(pts)
+    if n < 3:
+        return pts
+    tans = []
+    for i in range(n):
+        a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
+        span = math.dist(a, pts[i]) + math.dist(pts[i], b) or 1.0
+        tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
+    out = [pts[0]]
+    for i in range(n - 1):
+        p0, p1 = pts[i], pts[i + 1]
+        L = math.dist(p0, p1)
+        m0 = (tans[i][0] * L, tans[i][1] * L)
+        m1 = (tans[i + 1][0] * L, tans[i + 1][1] * L)
+        for k in range(1, steps + 1):
+            t = k / steps
+            t2, t3 = t * t, t * t * t
+            h00, h10, h01, h11 = 2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2
+            out.append((h00 * p0[0] + h10 * m0[0] + h01 * p1[0] + h11 * m1[0],
+                        h00 * p0[1] + h10 * m0[1] + h01 * p1[1] + h11 * m1[1]))
+    return out
+
+
 def length(pts: Sequence[Pt]) -> float:
     return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
 
