@@ -35,6 +35,7 @@ from genomap.ui.actions import build_actions
 from genomap.ui.agencies_view import AgenciesTimelineView, ResidenceTimeline
 from genomap.ui.asat import AsAtControl, DrawRequest, draw_request
 from genomap.ui.canvas import GenogramView
+from genomap.ui.connections_view import install_connections
 from genomap.ui.crash import CalmErrorDialog
 from genomap.ui.dialogs import family as family_dialogs
 from genomap.ui.dialogs import help as help_dialogs
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self.connections = install_connections(self)  # markers, dock, match alerts (genomap.ui.connections_view)
 
         self.scheduler = DrawScheduler(_draw, parent=self)
         self.scheduler.drawing_ready.connect(self._drawing_ready)
