@@ -17,7 +17,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0
   fonts-liberation2 fonts-dejavu-core
 )
-TEST_PACKAGES=(xvfb poppler-utils)
+TEST_PACKAGES=(xvfb poppler-utils postgresql)  # postgresql: the team-database tests start a throwaway server
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

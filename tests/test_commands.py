@@ -24,8 +24,8 @@ def dump(doc: Document) -> dict[str, list[tuple]]:
     """Every row of every table, in a stable order: the exact database state."""
     state = {}
     with doc.engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = conn.execute(sa.select(table)).all()
+        for table in SQLModel.metadata.sorted_tables:  # not the row versions: an undo is a new one
+            rows = conn.execute(sa.select(*[c for c in table.columns if c.name != "version"])).all()
             state[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return state
 

@@ -102,7 +102,7 @@ SECTIONS: tuple[Section, ...] = (
               (Ref("person_a", "person_a_id", "people"), Ref("person_b", "person_b_id", "people"))),)
      if hasattr(T, "MatchDecision") else ())
 SECTION = {s.key: s for s in SECTIONS}
-MEMBER_SKIP = ("id", "case_id", "person_id")
+MEMBER_SKIP = ("id", "case_id", "person_id", "version")  # version: a system column
 
 
 # ---------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def value_columns(table, skip: tuple[str, ...] = ()) -> list[sa.Column]:
     """The columns carried as plain fields: not the primary key, not a reference."""
     out = []
     for col in _columns(table):
-        if col.primary_key or col.name in skip or col.foreign_keys:
+        if col.primary_key or col.name in skip or col.foreign_keys or col.info.get("system"):
             continue
         out.append(col)
     return out

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Optional
 
 import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -110,7 +111,22 @@ class Period(SQLModel):
     end: Optional[PartialDate] = _date_field()
 
 
-class Case(SQLModel, table=True):
+class Versioned(SQLModel):
+    """A row version for optimistic concurrency (no lost updates on a shared database).
+
+    SQLAlchemy's ``version_id_col`` makes every ORM UPDATE/DELETE say
+    ``WHERE version = <the version loaded>`` and raise the version by one; undo/redo
+    (Core) check and raise it the same way (:mod:`genomap.store.concurrency`).
+    """
+
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1", "info": {"system": True}})
+
+    @declared_attr
+    def __mapper_args__(cls):  # noqa: N805 - SQLAlchemy's declared_attr protocol
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Case(Versioned, table=True):
     """One family map."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -122,7 +138,7 @@ class Case(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Person(SQLModel, table=True):
+class Person(Versioned, table=True):
     model_config = {"arbitrary_types_allowed": True}
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -158,7 +174,7 @@ class Person(SQLModel, table=True):
         return self.deceased or self.death is not None
 
 
-class CaseMember(SQLModel, table=True):
+class CaseMember(Versioned, table=True):
     """A person included in a case (family map)."""
 
     __table_args__ = (sa.UniqueConstraint("case_id", "person_id"),)
@@ -170,7 +186,7 @@ class CaseMember(SQLModel, table=True):
     role: str = Field(default="", description="Role in this family, e.g. 'mother', 'visitor'")
 
 
-class Partnership(Sourced, Period, table=True):
+class Partnership(Sourced, Period, Versioned, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     person_a_id: int = _fk("person.id")
     person_b_id: int = _fk("person.id")
@@ -184,7 +200,7 @@ class Partnership(Sourced, Period, table=True):
     notes: str = ""
 
 
-class ParentLink(Sourced, Period, table=True):
+class ParentLink(Sourced, Period, Versioned, table=True):
     __table_args__ = (sa.UniqueConstraint("parent_id", "child_id", "kind"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -199,7 +215,7 @@ class ParentLink(Sourced, Period, table=True):
     notes: str = ""
 
 
-class Tie(Sourced, Period, table=True):
+class Tie(Sourced, Period, Versioned, table=True):
     """An emotional or interaction relationship; ``from`` acts on ``to`` when directed."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -209,7 +225,7 @@ class Tie(Sourced, Period, table=True):
     notes: str = ""
 
 
-class Household(SQLModel, table=True):
+class Household(Versioned, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     label: str = ""
     address: str = Field(default="", description="Sensitive: hidden unless asked for")
@@ -217,7 +233,7 @@ class Household(SQLModel, table=True):
     notes: str = ""
 
 
-class Residence(Sourced, Period, table=True):
+class Residence(Sourced, Period, Versioned, table=True):
     """A person's connection to a household over a period."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -230,7 +246,7 @@ class Residence(Sourced, Period, table=True):
     notes: str = ""
 
 
-class Agency(SQLModel, table=True):
+class Agency(Versioned, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = ""
     type: AgencyType = Field(default=AgencyType.OTHER, sa_type=enum_type(AgencyType))
@@ -238,7 +254,7 @@ class Agency(SQLModel, table=True):
     notes: str = ""
 
 
-class Involvement(Sourced, Period, table=True):
+class Involvement(Sourced, Period, Versioned, table=True):
     """An agency working with a person or a household."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -259,7 +275,7 @@ class Involvement(Sourced, Period, table=True):
     )
 
 
-class RiskFlag(Sourced, Period, table=True):
+class RiskFlag(Sourced, Period, Versioned, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id")
     kind: RiskKind = Field(default=RiskKind.OTHER, sa_type=enum_type(RiskKind))
@@ -267,7 +283,7 @@ class RiskFlag(Sourced, Period, table=True):
     notes: str = ""
 
 
-class LegalStatus(Sourced, Period, table=True):
+class LegalStatus(Sourced, Period, Versioned, table=True):
     """A child's legal or plan status over a period (CIN, CP, CLA, care order, SGO)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -276,7 +292,7 @@ class LegalStatus(Sourced, Period, table=True):
     notes: str = ""
 
 
-class Event(Sourced, table=True):
+class Event(Sourced, Versioned, table=True):
     """A dated chronology entry."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -287,7 +303,7 @@ class Event(Sourced, table=True):
     description: str = ""
 
 
-class EventPerson(SQLModel, table=True):
+class EventPerson(Versioned, table=True):
     event_id: int = Field(
         sa_column_args=[sa.ForeignKey("event.id", ondelete="CASCADE")], primary_key=True
     )
@@ -296,7 +312,7 @@ class EventPerson(SQLModel, table=True):
     )
 
 
-class EventHousehold(SQLModel, table=True):
+class EventHousehold(Versioned, table=True):
     event_id: int = Field(
         sa_column_args=[sa.ForeignKey("event.id", ondelete="CASCADE")], primary_key=True
     )
@@ -305,7 +321,7 @@ class EventHousehold(SQLModel, table=True):
     )
 
 
-class MatchDecision(SQLModel, table=True):
+class MatchDecision(Versioned, table=True):
     """A user's decision that two person records are (or are not) the same person.
 
     Rejections are remembered so the same possible match is not raised again;
@@ -324,7 +340,7 @@ class MatchDecision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
-class RedactionProfile(SQLModel, table=True):
+class RedactionProfile(Versioned, table=True):
     """A named, user-edited redaction profile (switches stored as JSON text)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)

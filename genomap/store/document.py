@@ -17,11 +17,14 @@ from typing import Callable, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel
 
 from genomap.model import rules
 from genomap.model.tables import ALL_TABLES  # noqa: F401  (registers tables)
-from genomap.store.changes import ChangeRecorder, ChangeSet, apply_changes
+from genomap.store import access as _access
+from genomap.store import audit as _audit
+from genomap.store.changes import ChangeRecorder, ChangeSet
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ _INTEGRITY_MESSAGES = [
     ("foreign key", "", "The edit refers to a person, household, agency or family map that no "
      "longer exists (it may have been deleted)."),
     ("not null", "", "A required detail is missing from the edit."),
+    ("not-null", "", "A required detail is missing from the edit."),  # PostgreSQL's wording
     ("unique", "", "That is already recorded."),
 ]
 
@@ -61,6 +65,15 @@ def _integrity_finding(exc: sa.exc.IntegrityError) -> "rules.Finding":
     return rules.Finding(rules.ERROR, "The edit conflicts with what is already recorded.", "", None)
 
 
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no OS user name is fine
+        return "unknown user"
+
+
 class Document:
     """A GenoMap database and the edits made to it."""
 
@@ -70,6 +83,13 @@ class Document:
         self._listeners: list[Listener] = []
         self._closed = False
         self.key = None  # the SQLCipher key of an encrypted file (genomap.store.crypto)
+        # Team database (genomap.store.server): who is working, what they may open,
+        # and the row versions this window has seen (genomap.store.concurrency).
+        from genomap.store.concurrency import VersionTracker
+
+        self.user: str = _os_user()
+        self.access: Optional[_access.AccessPolicy] = None  # None: a local file, one user
+        self.versions = VersionTracker()
 
     # -- lifecycle (file handling lives in genomap.store.files) ---------------
     @classmethod
@@ -92,6 +112,7 @@ class Document:
 
         engine = files.make_engine("sqlite://")
         SQLModel.metadata.create_all(engine)
+        _audit.TEAM_METADATA.create_all(engine)
         return cls(engine)
 
     def close(self) -> None:
@@ -111,9 +132,18 @@ class Document:
     # -- reading ------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; objects are expunged-safe (no expiry on commit)."""
+        """A session for reading; objects are expunged-safe (no expiry on commit).
+
+        On a team database it only sees the family maps this user may open.
+        """
         with Session(self.engine, expire_on_commit=False) as session:
+            _access.install(session, self.access)
+            self.versions.on_load(session)
             yield session
+
+    def refresh(self) -> None:
+        """Forget what this window had read: the next reads show others' committed changes."""
+        self.versions.forget()
 
     def snapshot(self, case_id: int):
         from genomap.store.snapshot_loader import load_snapshot
@@ -125,9 +155,14 @@ class Document:
     def edit(self, description: str, fn: Callable[[Session], object]) -> ChangeSet:
         """Run ``fn(session)`` as one validated transaction and return its change set.
 
-        Raises :class:`ValidationError` (nothing written) when a rule is broken.
+        Raises :class:`ValidationError` (nothing written) when a rule is broken, and
+        :class:`~genomap.store.concurrency.ConflictError` (nothing written) when a row
+        it changes was changed or deleted by someone else since this window read it.
+        The audit rows are written in the same transaction.
         """
-        with Session(self.engine, expire_on_commit=False, autoflush=True) as session:
+        from genomap.store import concurrency
+
+        with concurrency.EditSession(self.engine, expire_on_commit=False, autoflush=True) as session:
             recorder = ChangeRecorder(session)
             try:
                 try:
@@ -135,26 +170,58 @@ class Document:
                     session.flush()
                 except sa.exc.IntegrityError as exc:
                     raise ValidationError([_integrity_finding(exc)]) from None
+                except StaleDataError as exc:
+                    raise concurrency.stale(exc, session) from None
+                except Exception:
+                    concurrency.check_missing(self.versions, session)
+                    raise
+                concurrency.check_missing(self.versions, session)
                 findings = rules.validate(session, recorder.touched)
                 errors = [f for f in findings if f.is_error]
                 if errors:
                     session.rollback()
                     raise ValidationError(errors)
                 change_set = recorder.change_set(description)
+                concurrency.check_edit(self.versions, change_set.changes)
+                conn = session.connection()
+                if self.access is not None and self.access.restricted:
+                    _access.add_access(conn, [c.key[0] for c in change_set.changes
+                                              if c.table == "case" and c.op == "insert"],
+                                       self.user, _access.OWNER)
+                _audit.record(conn, change_set.changes, self.user, description)
                 session.commit()
+            except concurrency.Pending as pending:
+                session.rollback()
+                raise pending.error(self.engine) from None
+            except StaleDataError as exc:  # a row changed under the commit itself
+                session.rollback()
+                raise concurrency.stale(exc, session).error(self.engine) from None
             except Exception:
                 session.rollback()
                 raise
             finally:
                 recorder.close()
+        self.versions.wrote(change_set.changes)
         if change_set:
             self._notify(change_set)
         return change_set
 
     def apply(self, change_set: ChangeSet) -> None:
-        """Replay a change set (redo) in one transaction; use ``.inverse()`` for undo."""
-        with self.engine.begin() as conn:
-            apply_changes(conn, change_set.changes)
+        """Replay a change set (redo) in one transaction; use ``.inverse()`` for undo.
+
+        Each row must still be at the version this window last wrote (else
+        :class:`~genomap.store.concurrency.ConflictError`, nothing written); each
+        written row's version goes up by one, and the replay is audited.
+        """
+        from genomap.store import concurrency
+
+        try:
+            with self.engine.begin() as conn:
+                done = concurrency.apply_checked(conn, change_set.changes, self.versions)
+                _audit.record(conn, done, self.user, change_set.description, source="replay")
+        except concurrency.Pending as pending:
+            raise pending.error(self.engine) from None
+        self.versions.wrote(done)
         self._notify(change_set)
 
     # -- listeners ----------------------------------------------------------

@@ -69,9 +69,9 @@ EXTENSION = ".genomap"
 #: ``PRAGMA application_id`` of every GenoMap file: the ASCII bytes "GMAP".
 APPLICATION_ID = 0x474D4150
 #: ``PRAGMA user_version`` written by this GenoMap (= number of the newest migration).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Alembic revision for each schema version.
-REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
+REVISIONS = {1: "0001", 2: "0002", 3: "0003", 4: "0004"}
 BUSY_TIMEOUT_MS = 10_000
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -463,7 +463,8 @@ def migrate(connection: sa.Connection, target_version: int = SCHEMA_VERSION) -> 
     from alembic import command
 
     command.upgrade(_alembic_config(connection), REVISIONS[target_version])
-    connection.exec_driver_sql(f"PRAGMA user_version = {int(target_version)}")
+    if connection.dialect.name == "sqlite":  # PostgreSQL: the Alembic revision says it all
+        connection.exec_driver_sql(f"PRAGMA user_version = {int(target_version)}")
 
 
 def current_revision(connection: sa.Connection) -> Optional[str]:

@@ -19,10 +19,12 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import genomap.model.tables  # noqa: F401  (registers the family tables)
+import genomap.store.access  # noqa: F401  (registers app_user, case_access)
 import genomap.store.meta  # noqa: F401  (registers app_meta)
+from genomap.store.audit import TEAM_METADATA
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = [SQLModel.metadata, TEAM_METADATA]
 
 
 def run_migrations_online() -> None:
