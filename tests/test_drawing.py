@@ -100,7 +100,8 @@ def test_subject_double_outline_and_bold_name():
     (PregnancyOutcome.TERMINATION, "symbol:termination"),
 ])
 def test_pregnancy_symbols(outcome, key):
-    kid = P(3, Sex.UNKNOWN, "2020", pregnancy=outcome)
+    due = "Sep 2024" if outcome is PregnancyOutcome.PREGNANCY else "2020"  # a pregnancy is current
+    kid = P(3, Sex.UNKNOWN, due, pregnancy=outcome)
     d = draw_family(couple_with_kids(kids=[kid]), DAY)
     ps = prims_of(d, ("person", 3))
     assert key in keys(d)
@@ -388,3 +389,42 @@ def test_ties_curve_from_symbol_edge_and_parallel_ties_apart():
     m1, m2 = p1[len(p1) // 2], p2[len(p2) // 2]
     assert math.dist(m1, m2) > 6
     assert math.dist(p1[0], p2[-1]) > 4 and math.dist(p1[-1], p2[0]) > 4
+
+
+def test_pregnancy_shown_only_in_the_nine_months_before_it_is_due():
+    from genomap.drawing.builder import visible_on
+
+    today = date(2026, 11, 26)
+    dated = P(3, Sex.UNKNOWN, "Mar 2027", pregnancy=PregnancyOutcome.PREGNANCY)
+    named = PersonView(4, known_as="Pregnancy (due Mar 2027)", pregnancy=PregnancyOutcome.PREGNANCY)
+    for p in (dated, named):
+        assert not visible_on(p, date(2023, 6, 1), today)
+        assert not visible_on(p, date(2026, 5, 1), today)  # more than nine months before
+        assert visible_on(p, date(2026, 7, 1), today) and visible_on(p, today, today)
+        assert not visible_on(p, date(2027, 6, 1), today)  # long overdue: the birth should be recorded
+    undated = PersonView(5, known_as="Pregnancy", pregnancy=PregnancyOutcome.PREGNANCY)
+    assert visible_on(undated, today, today) and visible_on(undated, date(2026, 6, 1), today)
+    assert not visible_on(undated, date(2023, 6, 1), today)  # not on views of years gone by
+    lost = P(6, Sex.UNKNOWN, "2019", pregnancy=PregnancyOutcome.MISCARRIAGE)
+    assert not visible_on(lost, date(2018, 6, 1)) and visible_on(lost, date(2019, 6, 1))
+    # and in the drawing
+    snap = couple_with_kids(kids=[dated])
+    assert ("person", 3) not in draw_family(snap, date(2023, 6, 1)).bounds
+    assert ("person", 3) in draw_family(snap, date(2026, 11, 1)).bounds
+
+
+def test_children_not_yet_born_leave_no_gap():
+    kids = [P(3, Sex.MALE, "2010"), P(4, Sex.FEMALE, "2014"), P(5, Sex.FEMALE, "2016"), P(6, Sex.MALE, "2018")]
+    snap = couple_with_kids(kids=kids)
+    full = draw_family(snap, DAY)
+    early = draw_family(snap, date(2011, 1, 1))
+    assert ("person", 4) not in early.bounds
+    mid = (full.bounds[("person", 1)].center[0] + full.bounds[("person", 2)].center[0]) / 2
+    # the only child born by then hangs straight under the parents, not off to one side
+    assert abs(early.bounds[("person", 3)].center[0] - mid) < 1.0
+    # the parents themselves do not move when the view date changes
+    for pid in (1, 2):
+        assert early.bounds[("person", pid)] == full.bounds[("person", pid)]
+    lay = cached_layout(snap)
+    _, _, rep = None, None, run_checks(snap, lay, early, date(2011, 1, 1))
+    assert rep.ok, {k: v for k, v in rep.violations.items() if v}

@@ -38,6 +38,7 @@ Layers: "households" (boundaries), "household_labels" (their tabs), "base"
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,8 +55,9 @@ from genomap.drawing.primitives import (
     Rect, Stroke, Text,
 )
 from genomap.drawing.text import person_label, text_width, wrap
-from genomap.layout.engine import Layout, drop_parent, single_parent_side
+from genomap.layout.engine import Layout, compact_layout, drop_parent, single_parent_side
 from genomap.layout.family import is_small
+from genomap.model.dates import PartialDate
 from genomap.model.enums import (
     FactStatus, LegalStatusKind, ParentLinkKind, PartnershipEnd, PartnershipKind, PregnancyOutcome,
     ResidenceKind,
@@ -126,6 +128,7 @@ class _Builder:
         self.fs = lay.structure
         self.as_at = as_at
         self.opts = opts
+        self.today = date.today()
         self.households_l: list[Primitive] = []
         self.household_labels: list[Primitive] = []
         self.ties_l: list[Primitive] = []
@@ -145,12 +148,8 @@ class _Builder:
 
     # -- visibility -------------------------------------------------------------
     def _visible(self, p: PersonView) -> bool:
-        if not self.opts.hide_unborn or p.birth is None:
-            return True
-        b = p.birth.representative()
-        if p.pregnancy is not PregnancyOutcome.NONE:
-            b = b - timedelta(days=280)
-        return b <= self.as_at
+        """Is ``p`` drawn at the view date?  (See :func:`visible_on` for the rules.)"""
+        return visible_on(p, self.as_at, self.today) if self.opts.hide_unborn else True
 
     def _fresh(self, link):
         """The current snapshot's version of a parent link (PR and dates may have changed)."""
@@ -776,6 +775,8 @@ class _Builder:
         # with the same structure (names, sex, dates, flags may differ)
         self.people = {p.id: p for p in self.snap.people}
         self.visible = {pid for pid, p in self.people.items() if self._visible(p) and pid in self.lay.row_of}
+        # people not yet born leave no holes: their visible siblings close up under the parents
+        self.lay = compact_layout(self.lay, self.visible)
         self.link_by_id = {l.id: l for l in self.snap.parent_links}
         self.legal_by_person: dict[int, list] = defaultdict(list)
         for ls in self.snap.legal_statuses:
@@ -1044,6 +1045,49 @@ def _seg_hits_box(a, b, box: Box) -> bool:
             if t0 > t1:
                 return False
     return t1 - t0 > 1e-6
+
+
+# -- who is on the picture at a date ----------------------------------------------------
+
+PREGNANCY_DAYS = 280  # a pregnancy is shown for about nine months before its expected date
+OVERDUE_DAYS = 30  # and a little after, until the birth is recorded
+_DUE = re.compile(r"\bdue\s+(?:(\d{1,2})\s+)?([A-Za-z]{3,9})?\.?\s*(\d{4})\b", re.IGNORECASE)
+
+
+def expected_date(p: PersonView) -> Optional[date]:
+    """A pregnancy's expected date: its (birth) date, else "due Mar 2027" in its name."""
+    if p.birth is not None:
+        return p.birth.representative()
+    for text in (p.known_as, p.given_names, p.family_name):
+        m = _DUE.search(text or "")
+        if m:
+            try:
+                return PartialDate.parse(" ".join(g for g in m.groups() if g)).representative()
+            except ValueError:
+                continue
+    return None
+
+
+def visible_on(p: PersonView, day: date, today: Optional[date] = None) -> bool:
+    """Whether a person is drawn on a genogram as at ``day``.
+
+    * people are drawn from their birth date (undated people always);
+    * a current pregnancy from nine months (280 days) before its expected date until
+      30 days after it (the birth may not be recorded yet) -- the expected date is the
+      record's date, or "due Mar 2027" written in its name;
+    * a pregnancy with no expected date at all describes the present: it is drawn only
+      when the view date is within nine months of today (or later), never on views of
+      the past years before it could have existed;
+    * miscarriage, termination and stillbirth from their date (undated: always).
+    """
+    if p.pregnancy is PregnancyOutcome.PREGNANCY:
+        due = expected_date(p)
+        if due is None:
+            return day >= (today or date.today()) - timedelta(days=PREGNANCY_DAYS)
+        return due - timedelta(days=PREGNANCY_DAYS) <= day <= due + timedelta(days=OVERDUE_DAYS)
+    if p.birth is None:
+        return True
+    return p.birth.representative() <= day
 
 
 # -- helpers --------------------------------------------------------------------------------

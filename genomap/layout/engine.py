@@ -606,6 +606,69 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2) -> dict[
     return x
 
 
+def compact_layout(lay: Layout, visible: set[int]) -> Layout:
+    """The layout as drawn when only ``visible`` people are shown (e.g. before some births).
+
+    Everyone keeps their place, except that where some children of a sibship are
+    hidden the visible ones close up, centred under their parents' line of descent,
+    and their descendants and partners follow; rows are re-placed with the usual
+    minimum gaps.  Rows without hidden people or moved parents stay exactly as they
+    were, so scrubbing the view date never reshuffles the picture, and hidden people
+    leave no holes in a sibship.
+    """
+    hidden = [p for p in lay.x if p not in visible]
+    if not hidden:
+        return lay
+    fs = lay.structure
+    widths, hint, row_of = lay.footprint, lay.household_hint, lay.row_of
+    x = dict(lay.x)
+    groups_by_row: dict[int, list] = defaultdict(list)
+    for g, kids in fs.groups.items():
+        for r in {row_of[k] for k in kids}:
+            groups_by_row[r].append(g)
+    hidden_rows = {row_of[p] for p in hidden}
+    moved = False
+    for r, full_row in enumerate(lay.rows):
+        row = [p for p in full_row if p in visible]
+        if not row or (r not in hidden_rows and not moved):
+            continue
+        shift: dict[int, list[float]] = defaultdict(list)
+        for g in groups_by_row.get(r, ()):
+            if not all(p in visible for p in g[1:]):
+                continue
+            all_ks = [k for k in fs.groups[g] if row_of[k] == r]
+            ks = [k for k in all_ks if k in visible]
+            if not ks:
+                continue
+            old_drop = _drop_x(fs, g, lay.x, widths, row_of)
+            new_drop = _drop_x(fs, g, x, widths, row_of)
+            if len(ks) == len(all_ks):
+                for k in ks:
+                    shift[k].append(new_drop - old_drop)
+                continue
+            # close up: siblings side by side, centred under their line of descent
+            centre = new_drop
+            offs = [0.0]
+            for a, b in zip(ks, ks[1:]):
+                offs.append(offs[-1] + (widths[a] + widths[b]) / 2 + style.NODE_SEP)
+            mid = offs[-1] / 2
+            for k, o in zip(ks, offs):
+                shift[k].append(centre - mid + o - lay.x[k])
+        targets = [lay.x[p] + (sum(shift[p]) / len(shift[p]) if shift.get(p) else 0.0) for p in row]
+        xs = _place(fs, row, targets, widths, hint)
+        for p, v in zip(row, xs):
+            if abs(v - x[p]) > 1e-6:
+                moved = True
+            x[p] = v
+    left = min(x[p] - widths[p] / 2 for p in visible) if visible else style.MARGIN
+    if left < style.MARGIN:  # closing up must not push anyone off the page
+        for p in x:
+            x[p] += style.MARGIN - left
+    out = Layout(**{f: getattr(lay, f) for f in lay.__dataclass_fields__})
+    out.x = x
+    return out
+
+
 # -- cache ------------------------------------------------------------------------
 
 _CACHE: "OrderedDict[tuple, Layout]" = OrderedDict()
