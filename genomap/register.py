@@ -120,6 +120,7 @@ class AdultRow:
     last_checked: Optional[PartialDate]
     entry_id: Optional[int] = None
     warnings: tuple[str, ...] = ()  # register and family map disagree, e.g. may collect + no contact
+    vulnerabilities: tuple[RiskMarker, ...] = ()  # mental health / substance misuse flags (not harm)
 
     @property
     def has_risk(self) -> bool:
@@ -311,10 +312,13 @@ def build_register(snap: FamilySnapshot, child: int, as_at: Optional[date] = Non
                     restrictions.append(text)
             if entry.contact_arrangement:
                 contact_bits.insert(0, entry.contact_arrangement)
+        vulnerabilities = []
         for f in flags.get(pid, ()):
-            # flags first (most serious first), then harmful ties to the child
-            risks.insert(len([r for r in risks if r.code != "HARM"]),
-                         RiskMarker(f.kind.short_code, f.kind.label, f.status, f.detail))
+            marker = RiskMarker(f.kind.short_code, f.kind.label, f.status, f.detail)
+            if f.kind in HARM_KINDS:  # flags first (most serious first), then harmful ties to the child
+                risks.insert(len([r for r in risks if r.code != "HARM"]), marker)
+            else:  # a parent's vulnerability (mental health, substance misuse): noted, not a risk marker
+                vulnerabilities.append(marker)
         recorded = entry.may_collect if entry is not None else TriState.UNKNOWN
         barred = any(r.startswith("No contact") for r in restrictions)
         may_collect = TriState.NO if barred else recorded
@@ -330,7 +334,7 @@ def build_register(snap: FamilySnapshot, child: int, as_at: Optional[date] = Non
             may_collect=may_collect, may_collect_recorded=recorded,
             emergency_priority=entry.emergency_priority if entry else None, risks=tuple(risks),
             notes=entry.notes if entry else "", last_checked=entry.last_checked if entry else None,
-            entry_id=entry.id if entry else None, warnings=tuple(warnings),
+            entry_id=entry.id if entry else None, warnings=tuple(warnings), vulnerabilities=tuple(vulnerabilities),
         ))
     rows.sort(key=lambda a: (_group(a), PRESENCE_ORDER.index(a.presence), a.relationship, a.name, a.person))
 
@@ -408,8 +412,10 @@ def row_texts(a: AdultRow) -> tuple[str, ...]:
     collect = a.may_collect.label if a.may_collect is not TriState.UNKNOWN else "Not recorded"
     if a.may_collect_recorded is TriState.YES and a.may_collect is TriState.NO:
         collect = "No (contact barred)"
+    notes = "; ".join([*(f"{v.label} ({v.status.label.lower()})" for v in a.vulnerabilities),
+                       *([a.notes] if a.notes else [])])
     return (a.name, a.relationship, a.pr_text, a.presence_text or "—", restriction_text(a) or "—", collect,
-            a.priority_text, risk, a.notes, fmt_day(a.last_checked) or "Never")
+            a.priority_text, risk, notes, fmt_day(a.last_checked) or "Never")
 
 
 def fmt_day(d) -> str:

@@ -26,6 +26,7 @@ from genomap.model.dates import PartialDate
 from genomap.model.enums import (
     AgencyType,
     ConnectionQuality,
+    ContactRestriction,
     EventKind,
     FactStatus,
     HouseholdType,
@@ -348,8 +349,32 @@ class RedactionProfile(Versioned, table=True):
     settings: str = Field(default="{}", description="JSON of the profile's switches")
 
 
+class SignificantAdult(Sourced, Versioned, table=True):
+    """The school's register entry for one adult in one child's life (see :mod:`genomap.register`).
+
+    Who the adult is to the child, where they live and any court order come from
+    the family map itself; this row holds only what the register adds: contact
+    arrangements, an agreed restriction, whether they may collect the child,
+    emergency-contact priority, notes and when the entry was last checked.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("child_id", "adult_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    child_id: int = _fk("person.id")
+    adult_id: int = _fk("person.id")
+    contact_arrangement: str = Field(default="", description="e.g. 'Alternate weekends', 'Phone calls only'")
+    restriction: ContactRestriction = Field(
+        default=ContactRestriction.NONE, sa_type=enum_type(ContactRestriction)
+    )
+    may_collect: TriState = Field(default=TriState.UNKNOWN, sa_type=enum_type(TriState))
+    emergency_priority: Optional[int] = Field(default=None, description="1 = first to call")
+    notes: str = ""
+    last_checked: Optional[PartialDate] = _date_field()
+
+
 ALL_TABLES = [
     Case, Person, CaseMember, Partnership, ParentLink, Tie, Household, Residence,
     Agency, Involvement, RiskFlag, LegalStatus, Event, EventPerson, EventHousehold,
-    MatchDecision, RedactionProfile,
+    MatchDecision, RedactionProfile, SignificantAdult,
 ]
