@@ -88,6 +88,7 @@ _SKIP = {"version"}  # a system column: the versions are in the change itself
 #: gone when its record is deleted.  The trail still says who changed the field, and when.
 SENSITIVE = {("household", "address")}
 WITHHELD = "(sensitive: not recorded)"
+_BOOKKEEPING = {"created_at", "updated_at"}  # recorded, but not worth a word in a summary
 _PERSON_COLUMNS = ("person_id", "person_a_id", "parent_id", "from_id")
 _OTHER_PERSON_COLUMNS = ("person_b_id", "child_id", "to_id")
 
@@ -200,7 +201,7 @@ class AuditEntry:
         """(field, from, to) for every field this change touched."""
         fields = sorted(set(self.old) | set(self.new))
         return [(f, self.old.get(f), self.new.get(f)) for f in fields
-                if self.op != "update" or self.old.get(f) != self.new.get(f)]
+                if f not in _BOOKKEEPING and (self.op != "update" or self.old.get(f) != self.new.get(f))]
 
     def summary(self, limit: int = 4) -> str:
         """Plain words: "family name 'Lee' → 'Leigh'", "deleted", "added"."""

@@ -232,11 +232,22 @@ def apply_checked(conn: sa.Connection, changes: Iterable[RowChange],
 _NAME_FIELDS = ("given_names", "family_name", "title", "label", "name")
 
 
-def _label(table: str, entries) -> str:
+def _current(engine: sa.Engine, table: str, key: tuple) -> dict:
+    t = SQLModel.metadata.tables.get(table)
+    if t is None or not key:
+        return {}
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(*_pk(t, key))).first()
+    except Exception:  # noqa: BLE001 - only for the wording
+        return {}
+    return dict(row._mapping) if row is not None else {}
+
+
+def _label(table: str, entries, current: dict) -> str:
     from genomap.store.audit import _noun
 
-    for e in entries:
-        values = {**e.old, **e.new}
+    for values in [current] + [{**e.old, **e.new} for e in entries]:
         if table == "person" and (values.get("given_names") or values.get("family_name")):
             return " ".join(v for v in (values.get("given_names"), values.get("family_name")) if v)
         for f in ("title", "label", "name"):
@@ -256,7 +267,7 @@ def conflict(engine: sa.Engine, table: str, key: tuple, deleted: Optional[bool],
             entries = row_history(engine, table, key, limit=3)
         except Exception:  # noqa: BLE001 - the message is still useful without it
             entries = []
-    what = _label(table, entries)
+    what = _label(table, entries, _current(engine, table, key))
     latest = entries[0] if entries else None
     if latest is not None:
         if latest.op == "delete" or deleted:
