@@ -129,7 +129,8 @@ def _span(start, end) -> str:
 
 
 def link_tooltip_html(snapshot: FamilySnapshot, ref: Ref, as_at: date) -> Optional[str]:
-    """Short rich text for a partnership, tie or household; None for anything else."""
+    """Short rich text for a partnership, tie, household, or an overlay's involvement, risk flag
+    or residence; None for anything else."""
     kind, oid = ref
     if kind == "partnership":
         for r in snapshot.partnerships:
@@ -154,6 +155,24 @@ def link_tooltip_html(snapshot: FamilySnapshot, ref: Ref, as_at: date) -> Option
                 if t.notes:
                     lines.append(escape(t.notes[:200]))
                 return "<br>".join(lines)
+    elif kind == "involvement":
+        return involvement_tooltip_html(snapshot, oid, as_at)
+    elif kind == "risk_flag":
+        return risk_tooltip_html(snapshot, oid, as_at)
+    elif kind == "residence":
+        for r in snapshot.residences:
+            if r.id == oid:
+                try:
+                    where = snapshot.household(r.household)
+                except KeyError:
+                    return None
+                status = f" ({escape(r.status.label.lower())})" if r.status.value != "reported" else ""
+                lines = [f"<b>{escape(_person_name(snapshot, r.person))}</b> {escape(r.kind.label.lower())} "
+                         f"at <b>{escape(where.label or where.type.label)}</b>{status}"]
+                span = _span(r.start, r.end)
+                if span:
+                    lines.append(f"<span style='color:{_MUTED}'>{escape(span)}</span>")
+                return "<br>".join(lines)
     elif kind == "household":
         try:
             h = snapshot.household(oid)
@@ -168,3 +187,66 @@ def link_tooltip_html(snapshot: FamilySnapshot, ref: Ref, as_at: date) -> Option
             lines.append(escape(", ".join(members)))
         return "<br>".join(lines)
     return None
+
+
+def involvement_tooltip_html(snapshot: FamilySnapshot, oid: int, as_at: date) -> Optional[str]:
+    """An agency badge: the agency, who it works with, and every active role with worker and contact."""
+    inv = next((i for i in snapshot.involvements if i.id == oid), None)
+    if inv is None:
+        return None
+    if inv.person is not None:
+        target = _person_name(snapshot, inv.person)
+    else:
+        try:
+            target = snapshot.household(inv.household).label or "household"
+        except KeyError:
+            target = "household"
+    same = [i for i in snapshot.involvements if i.agency_id == inv.agency_id and i.person == inv.person
+            and i.household == inv.household and (i.active_on(as_at) or i.id == oid)]
+    lines = [f"<b>{escape(inv.agency_name)}</b> <span style='color:{_MUTED}'>"
+             f"({escape(inv.agency_type.short_code)} · {escape(inv.agency_type.label)})</span>",
+             f"Working with {escape(target)}"]
+    rows = []
+    for i in same:
+        if i.role:
+            rows.append(_row("Role", escape(i.role)))
+        if i.worker_name:
+            rows.append(_row("Worker", escape(i.worker_name)))
+        if i.worker_contact:
+            rows.append(_row("Contact", escape(i.worker_contact)))
+        span = _span(i.start, i.end)
+        if span:
+            rows.append(_row("Period", escape(span)))
+    body = "<br>".join(lines)
+    if rows:
+        body += "<table cellspacing='0' cellpadding='1' style='margin-top:4px'>" + "".join(rows) + "</table>"
+    return body
+
+
+def risk_tooltip_html(snapshot: FamilySnapshot, oid: int, as_at: date) -> Optional[str]:
+    """A risk marker or reach line: the flag, its source, and the children reached as at the date."""
+    from genomap.analysis.risk import risk_adults
+
+    flag = next((f for f in snapshot.risk_flags if f.id == oid), None)
+    if flag is None:
+        return None
+    lines = [f"<b style='color:{_FLAG}'>⚠ {escape(flag.kind.label)}</b> ({escape(flag.status.label.lower())})",
+             escape(_person_name(snapshot, flag.person))]
+    if flag.detail:
+        lines.append(escape(flag.detail))
+    span = _span(flag.start, flag.end)
+    if span:
+        lines.append(f"<span style='color:{_MUTED}'>{escape(span)}</span>")
+    if flag.source:
+        lines.append(f"<span style='color:{_MUTED}'>Source: {escape(flag.source)}</span>")
+    for ra in risk_adults(snapshot, as_at):
+        if ra.person != flag.person or not ra.contacts:
+            continue
+        seen = set()
+        contacts = []
+        for c in ra.contacts:
+            if c.child not in seen:
+                seen.add(c.child)
+                contacts.append(f"{escape(_person_name(snapshot, c.child))}: {escape(c.via)}")
+        lines.append("<b>Contact with children:</b><br>" + "<br>".join(contacts))
+    return "<br>".join(lines)

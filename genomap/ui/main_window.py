@@ -43,6 +43,7 @@ from genomap.ui.dialogs.base import FormDialog
 from genomap.ui.docks.details import DetailsPanel
 from genomap.ui.docks.people import PeoplePanel
 from genomap.ui.docks.records import AgenciesPanel, ChronologyPanel, HouseholdsPanel
+from genomap.ui.ecomap_view import EcomapView
 from genomap.ui.icons import app_icon, icon
 from genomap.ui.risk_banner import RiskBanner
 from genomap.ui.undo import UndoController
@@ -173,9 +174,6 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
-        from genomap.ui.register_view import install_register_view
-
-        install_register_view(self)  # the "Significant adults" dock (genomap.register)
         self.connections = install_connections(self)  # markers, dock, match alerts (genomap.ui.connections_view)
 
         self.scheduler = DrawScheduler(_draw, parent=self)
@@ -241,13 +239,17 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.agencies_dock, self.chronology_dock)
         self.timeline_dock = self._dock("agencies_timeline", "Agencies over time", self.agencies_timeline,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.ecomap = EcomapView()
+        self.ecomap_dock = self._dock("ecomap", "Ecomap", self.ecomap, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.timeline_dock, self.ecomap_dock)
         self.timeline_dock.hide()
+        self.ecomap_dock.hide()
         self.agencies_dock.raise_()
         self.splitDockWidget(self.people_dock, self.households_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.people_dock, self.details_dock], [300, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.details_dock, self.agencies_dock], [520, 240], Qt.Orientation.Vertical)
         self.docks = [self.people_dock, self.households_dock, self.details_dock, self.agencies_dock,
-                      self.chronology_dock, self.timeline_dock]
+                      self.chronology_dock, self.timeline_dock, self.ecomap_dock]
         self.residence_timeline = ResidenceTimeline()
         self.details.layout().insertWidget(self.details.layout().count() - 1, self.residence_timeline)
         self.residence_timeline.hide()
@@ -406,6 +408,7 @@ class MainWindow(QMainWindow):
         self.chronology.entry_chosen.connect(self._chronology_chosen)
         self.risk_banner.person_clicked.connect(lambda pid: self.select([("person", pid)]))
         self.agencies_timeline.record_chosen.connect(self._record_chosen)
+        self.ecomap.record_chosen.connect(self._record_chosen)
         self.welcome.demo_button.clicked.connect(self.open_demo)
         self.welcome.new_button.clicked.connect(self.new_file_dialog)
         self.welcome.open_button.clicked.connect(self.open_file_dialog)
@@ -680,6 +683,7 @@ class MainWindow(QMainWindow):
         self.chronology.set_snapshot(self.snapshot)
         self.agencies_timeline.set_snapshot(self.snapshot)
         self.agencies_timeline.set_as_at(self.as_at)
+        self.ecomap.set_snapshot(self.snapshot, self.as_at)
         self._update_asat_range()
         self.details.refresh_after_change()
         self._update_status()
@@ -714,6 +718,7 @@ class MainWindow(QMainWindow):
     def _update_date_views(self) -> None:
         self.risk_banner.update_for(self.snapshot, self.as_at)
         self.agencies_timeline.set_as_at(self.as_at)
+        self.ecomap.set_as_at(self.as_at)
         self._update_residence_timeline()
 
     def _update_residence_timeline(self) -> None:
@@ -850,6 +855,7 @@ class MainWindow(QMainWindow):
             self.agencies.set_snapshot(None)
             self.chronology.set_snapshot(None)
             self.agencies_timeline.set_snapshot(None)
+            self.ecomap.set_snapshot(None)
             self.risk_banner.update_for(None, self.as_at)
             self.residence_timeline.hide()
             self.details.set_document(None, None, self.person_name)
@@ -871,7 +877,8 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
             else:
                 for dock in self.docks:
-                    dock.setVisible(dock is not self.timeline_dock)  # opened from View > Panels
+                    # the time and ecomap views open from View > Panels
+                    dock.setVisible(dock not in (self.timeline_dock, self.ecomap_dock))
         else:
             for dock in self.docks:
                 dock.hide()

@@ -50,6 +50,7 @@ LAYER_Z: dict[str, float] = {
     "household_labels": -25.0,
     "ties": -10.0,
     "base": 0.0,
+    "stays": -8.0,  # connectors to a second household pass under symbols and labels
     "moves": 5.0,
     "badges": 10.0,
     "agencies": 12.0,
