@@ -173,6 +173,7 @@ def drive(qtbot, window):
 
 def new_map(drive: Driver, path: Path, title: str) -> None:
     drive.menu("File", "New family map")
+    drive.w.dialog.plain.setChecked(True)  # passphrase protection is pre-selected
     drive.dialog(title=title, path=str(path))
     assert drive.w.document is not None and drive.w.document.path == path
 
@@ -446,6 +447,7 @@ def test_docks_state_is_remembered(qtbot, tmp_path):
     w.show()
     assert not w.people_dock.isVisible()  # the welcome page stands alone
     Driver(qtbot, w).menu("File", "New family map")
+    w.dialog.plain.setChecked(True)  # passphrase protection is pre-selected
     Driver(qtbot, w).dialog(title="Lee family", path=str(path))
     assert w.people_dock.isVisible() and w.chronology_dock.toggleViewAction().isChecked()
     w.chronology_dock.hide()

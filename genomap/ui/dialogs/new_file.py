@@ -95,6 +95,12 @@ class NewFileDialog(QDialog):
         self._follow_title("")
         self.setMinimumWidth(500)
         self.created = None
+        self.ok_button = self.create_button
+        self.form = self  # FormDialog-like access for tests: dlg.form.widget("title")
+
+    def widget(self, name: str) -> QWidget:
+        return {"title": self.title, "reference": self.reference, "path": self.path,
+                "passphrase": self.passphrase, "confirm": self.confirm}[name]
 
     def _follow_title(self, text: str) -> None:
         if not self._path_touched:
