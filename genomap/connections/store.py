@@ -455,6 +455,24 @@ def _describe_merged(session: Session, other: Person) -> str:
     return ", ".join(bits)
 
 
+def _repoint(session: Session, row, **fields) -> None:
+    """Move a row onto the kept person: a new copy with ``fields`` changed, the old row deleted.
+
+    Copy-and-delete rather than UPDATE so that replaying the edit (redo) never
+    depends on the order the database runs the merged person's delete and these
+    changes in: the old rows are deleted before that person, the copies inserted after.
+    The copy differs from the old row in a person id, so no unique constraint clashes.
+    """
+    table = type(row)
+    skip = {"id", "version"}
+    values = {c.name: getattr(row, c.name) for c in table.__table__.columns if c.name not in skip}
+    values.update(fields)
+    session.add(table(**values))
+    session.flush()  # the copy first, so it never takes the old row's id (SQLite reuses the highest)
+    session.delete(row)
+    session.flush()
+
+
 def confirm_match(session: Session, keep_id: int, merge_id: int, decided_by: str = "", reason: str = "",
                   score: float = 0.0, explanation: str = "") -> int:
     """Link two records of one person: merge ``merge_id`` into ``keep_id`` (see the module docstring).
@@ -483,7 +501,7 @@ def confirm_match(session: Session, keep_id: int, merge_id: int, decided_by: str
             mine.role = mine.role or m.role
             session.delete(m)
         else:
-            m.person_id = keep_id
+            _repoint(session, m, person_id=keep_id)
     session.flush()
     # kinship and ties between the two records would join a person to themself: drop them
     for model, x, y in ((Partnership, Partnership.person_a_id, Partnership.person_b_id),
@@ -500,21 +518,18 @@ def confirm_match(session: Session, keep_id: int, merge_id: int, decided_by: str
         if clash is not None:
             session.delete(link)
         else:
-            link.parent_id, link.child_id = parent, child
+            _repoint(session, link, parent_id=parent, child_id=child)
     session.flush()
+    def swap(value: int) -> int:
+        return keep_id if value == merge_id else value
+
     for p in rows(Partnership, sa.or_(Partnership.person_a_id == merge_id, Partnership.person_b_id == merge_id)):
-        if p.person_a_id == merge_id:
-            p.person_a_id = keep_id
-        if p.person_b_id == merge_id:
-            p.person_b_id = keep_id
+        _repoint(session, p, person_a_id=swap(p.person_a_id), person_b_id=swap(p.person_b_id))
     for t in rows(Tie, sa.or_(Tie.from_id == merge_id, Tie.to_id == merge_id)):
-        if t.from_id == merge_id:
-            t.from_id = keep_id
-        if t.to_id == merge_id:
-            t.to_id = keep_id
+        _repoint(session, t, from_id=swap(t.from_id), to_id=swap(t.to_id))
     for model in (Residence, Involvement, RiskFlag, LegalStatus):
         for row in rows(model, model.person_id == merge_id):
-            row.person_id = keep_id
+            _repoint(session, row, person_id=keep_id)
     for ep in rows(EventPerson, EventPerson.person_id == merge_id):
         event_id = ep.event_id
         session.delete(ep)
@@ -532,7 +547,7 @@ def confirm_match(session: Session, keep_id: int, merge_id: int, decided_by: str
         if exists is not None or a == b:
             session.delete(d)
         else:
-            d.person_a_id, d.person_b_id = a, b
+            _repoint(session, d, person_a_id=a, person_b_id=b)
     session.flush()
     session.delete(other)
     session.flush()
