@@ -427,7 +427,7 @@ def test_title_status_find_and_second_family_map(drive, tmp_path):
     assert w.details.heading.text() == "Amy Lee"
 
 
-def test_save_copy_and_export_placeholder(drive, tmp_path):
+def test_save_copy_and_export_enabled(drive, tmp_path):
     w = drive.w
     new_map(drive, tmp_path / "x.genomap", "Lee family")
     drive.menu("Family", "Add person")
@@ -436,7 +436,8 @@ def test_save_copy_and_export_placeholder(drive, tmp_path):
     assert copy is not None
     assert db_query(copy, "SELECT given_names FROM person") == [("Amy",)]
     export = w.actions_by_name["export"]
-    assert not export.isEnabled() and "not available yet" in export.toolTip()
+    assert export.isEnabled() and "PDF" in export.toolTip()
+    assert w.actions_by_name["print"].isEnabled()
 
 
 def test_docks_state_is_remembered(qtbot, tmp_path):

@@ -103,6 +103,11 @@ def build_family(doc: Document, title: str = "Okafor-Lane family", reference: st
         s.add(T.RiskFlag(person_id=visitor.id, kind=RiskKind.REGISTERED_SEX_OFFENDER,
                          status=FactStatus.CONFIRMED, detail="MAPPA 1 level 2", source="Police"))
         s.add(T.LegalStatus(person_id=kid.id, kind=LegalStatusKind.CHILD_PROTECTION, start=D("2023-10-15")))
+        s.add(T.SignificantAdult(child_id=kid.id, adult_id=visitor.id, contact_arrangement="None agreed",
+                                 restriction=T.ContactRestriction.NO_CONTACT, may_collect=TriState.NO,
+                                 emergency_priority=None, notes="Court order 2023", last_checked=D("2024-01-05")))
+        s.add(T.SignificantAdult(child_id=kid.id, adult_id=dad.id, contact_arrangement="Alternate weekends",
+                                 may_collect=TriState.YES, emergency_priority=1))
         ev = T.Event(case_id=case.id, date=D("2023-09-20"), kind=EventKind.REFERRAL, title="School referral",
                      description="Disclosure to teacher", source="School")
         ev2 = T.Event(case_id=case.id, date=None, kind=EventKind.MOVE, title="Move to B&B")

@@ -100,7 +100,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("events", T.Event, "E", skip=("case_id",)),
 ) + ((Section("match_decisions", T.MatchDecision, "MD",
               (Ref("person_a", "person_a_id", "people"), Ref("person_b", "person_b_id", "people"))),)
-     if hasattr(T, "MatchDecision") else ())
+     if hasattr(T, "MatchDecision") else ()) + (
+    Section("significant_adults", T.SignificantAdult, "SA",
+            (Ref("child", "child_id", "people"), Ref("adult", "adult_id", "people"))),
+)
 SECTION = {s.key: s for s in SECTIONS}
 MEMBER_SKIP = ("id", "case_id", "person_id", "version")  # version: a system column
 
@@ -231,6 +234,8 @@ def export_case_from_session(session, case_id: int, redaction_profiles: Optional
     if "match_decisions" in SECTION:
         records["match_decisions"] = rows(T.MatchDecision, T.MatchDecision.person_a_id.in_(members_q),
                                           T.MatchDecision.person_b_id.in_(members_q))
+    records["significant_adults"] = rows(T.SignificantAdult, T.SignificantAdult.child_id.in_(members_q),
+                                         T.SignificantAdult.adult_id.in_(members_q))
     local: dict[str, dict[int, str]] = {
         s.key: {row.id: f"{s.prefix}{i}" for i, row in enumerate(records[s.key], start=1)} for s in SECTIONS
     }

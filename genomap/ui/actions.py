@@ -35,7 +35,7 @@ SPECS: list[ActionSpec] = [
     ActionSpec("save_copy", "Save a &copy…", ("Ctrl+Shift+S",), "save_copy",
                "Write a consistent copy (backup) of the file somewhere else. "
                "Your work is already saved: every change is written as you make it."),
-    ActionSpec("export", "&Export…", ("Ctrl+E",), "", "Export to PDF is not available yet: it arrives in a later version"),
+    ActionSpec("export", "&Export…", ("Ctrl+E",), "", "Export the genogram to PDF (with appendix), PNG or SVG, with redaction for sharing"),
     ActionSpec("close", "&Close", (K.Close,), "close", "Close this file (everything is already saved)"),
     ActionSpec("quit", "&Quit", (K.Quit,), "quit", "Quit GenoMap (everything is already saved)"),
     # Edit
