@@ -89,6 +89,8 @@ def search_people(
     for w in ascii_words:
         query = query.where(or_(*(func.lower(c).contains(w, autoescape=True) for c in _name_columns())))
     query = query.order_by(Person.family_name, Person.given_names, Person.id)
+    if limit is not None and len(ascii_words) == len(words):
+        query = query.limit(limit)  # no accented words to check here: let the database stop early
     people = list(session.scalars(query))
     if len(ascii_words) != len(words):
         # Databases lower-case only ASCII letters reliably: check accented words here.
