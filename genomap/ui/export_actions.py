@@ -15,9 +15,15 @@ from genomap.ui.dialogs.export import ExportDialog
 from genomap.ui.printing import print_preview
 
 
+def _export_overlays(window):
+    """The overlays the user has switched on (None when the window has no overlays)."""
+    options = getattr(window, "export_overlay_options", None)
+    return options() if callable(options) else None
+
+
 def _overlay_draw(window):
     """The export pipeline with the window's current overlays on top of the base genogram."""
-    options = getattr(window, "overlay_options", None)
+    options = _export_overlays(window)
     if options is None:
         return None
     from genomap.drawing.overlays import add_overlays
@@ -27,6 +33,17 @@ def _overlay_draw(window):
         return add_overlays(draw_family(snapshot, day, draw_options), snapshot, day, options)
 
     return draw
+
+
+def printable_drawing(window):
+    """What is on screen, with exactly the switched-on overlays (hidden layers are not printed)."""
+    base = getattr(window, "base_drawing", None)
+    options = _export_overlays(window)
+    if base is not None and options is not None and window.snapshot is not None:
+        from genomap.drawing.overlays import add_overlays
+
+        return add_overlays(base, window.snapshot, window.as_at, options)
+    return getattr(window, "drawing", None)
 
 
 def profile_names(document) -> list[str]:
@@ -56,7 +73,7 @@ def open_export_dialog(window) -> Optional[ExportDialog]:
 
 
 def open_print_preview(window):
-    drawing = getattr(window, "drawing", None)
+    drawing = printable_drawing(window)
     if drawing is None:
         return None
     marking = str(window.settings.value("export/marking", "OFFICIAL-SENSITIVE"))
