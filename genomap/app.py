@@ -30,6 +30,8 @@ log = logging.getLogger("genomap.app")
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="genomap", description="Open GenoMap (optionally with FILE).")
     parser.add_argument("file", nargs="?", help="a .genomap family map file to open")
+    parser.add_argument("--db", metavar="URL", help="open a team database (postgresql+psycopg://user@host/db)")
+    parser.add_argument("--user", help="your user name on the team database (default: your account)")
     parser.add_argument("--selftest-edits", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--selftest-interval", type=int, default=40, help=argparse.SUPPRESS)
     parser.add_argument("--selftest-quit", action="store_true", help=argparse.SUPPRESS)
@@ -68,6 +70,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     window = MainWindow()
     hook = ExceptionHook(lambda: window).install()
     window.show()
+    from genomap.ui.history_dock import install_team_features, open_team
+
+    install_team_features(window)
+    if args.db:
+        from genomap.store import server
+        from genomap.store.document import StoreError
+
+        try:
+            open_team(window, server.open_team_document(args.db, user=args.user))
+        except StoreError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(window, "Team database", str(exc))
+        args.file = None
 
     if args.file:
         window.open_path(args.file)
