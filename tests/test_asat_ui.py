@@ -134,10 +134,11 @@ def test_view_menu_toggles_each_overlay_hiding_exactly_its_items(qtbot, window):
         # the legend (Help > Legend, exports) follows
         assert not any(e.key.startswith(kind + ":") for e in w.drawing.legend)
         assert w.settings.value(f"view/{kind}", True, type=bool) is False
-        assert kind not in w.export_overlay_options().enabled
+        assert kind not in w.export_overlay_options().enabled and not getattr(w.overlay_options, kind)
         action.trigger()
         assert [it.isVisible() for it in items] == before, kind
         assert any(e.key.startswith(kind + ":") for e in w.drawing.legend)
+        assert getattr(w.overlay_options, kind)
 
 
 def test_overlay_switches_are_remembered(qtbot, tmp_path):
@@ -248,3 +249,20 @@ def test_canvas_tooltips_for_overlay_badges(qtbot, window):
     flag = next(f for f in w.snapshot.risk_flags if f.person == darren and f.kind.value == "registered_sex_offender")
     html = w.canvas.tooltip_html(("risk_flag", flag.id))
     assert "Registered sex offender" in html and "Mia Pellbrook" in html
+
+
+def test_exports_get_the_view_date_and_exactly_the_enabled_overlays(qtbot, window, tmp_path):
+    from genomap.export import export_case
+    from genomap.ui.export_actions import _overlay_draw
+
+    w = window
+    w.asat.set_date(date(2025, 10, 1))
+    w.actions_by_name["overlay_risk"].setChecked(False)
+    draw = _overlay_draw(w)
+    drawing = draw(w.snapshot, w.as_at, None)
+    assert {"agencies", "stays", "moves"} <= drawing.layers() and "risk" not in drawing.layers()
+    assert drawing.as_at == "1 Oct 2025"
+    assert not any(e.key.startswith("risk:") for e in drawing.legend)
+    out = tmp_path / "map.pdf"
+    result = export_case(w.document, out, case=w.case_id, as_at=w.as_at, draw=draw, appendix=False)
+    assert out.read_bytes()[:5] == b"%PDF-" and result.pages >= 1

@@ -31,9 +31,10 @@ Layers (legend keys start with the layer name and a colon):
 ``"stays"``
     A dashed connector in the household's colour from a person's symbol to the
     outline of a second household they stay at regularly / visit / stay overnight
-    at (:func:`genomap.analysis.stays.stays_on`), labelled in words ("stays
-    regularly", "visits; stays overnight (alleged)"); it exists only while the
-    residence period lasts.  Ref ``("residence", id)``.
+    at (:func:`genomap.analysis.stays.stays_on`), and a dashed tag in words under
+    their name ("stays regularly at 27 Millbank Road", "stays overnight (alleged);
+    visits at 4 Rowan Close"); both exist only while the residence period lasts.
+    Ref ``("residence", id)``.
 ``"moves"``
     A small house with the number of moves in the chosen period (default: the 12
     months before the view date) at the symbol's bottom-right; temporary
@@ -61,7 +62,7 @@ from genomap.drawing.primitives import (
     Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive, Rect,
     Stroke, Text,
 )
-from genomap.drawing.text import text_width
+from genomap.drawing.text import text_width, wrap
 from genomap.model.enums import AgencyType, FactStatus, HouseholdType, RiskKind
 from genomap.store.snapshot import FamilySnapshot
 
@@ -629,9 +630,7 @@ class _Overlays:
             under.append(Polyline((start, best), Stroke(edge, 1.7, LineStyle.DASHED), ref, "stays"))
             out.append(Ellipse(best[0], best[1], 2.8, 2.8, Stroke(ink, 0.8), Fill(edge), ref, "stays"))
             out.append(Ellipse(start[0], start[1], 1.8, 1.8, None, Fill(edge), ref, "stays"))
-            mx, my = (start[0] + best[0]) / 2, (start[1] + best[1]) / 2
-            out.append(Text(mx, my - 4.0, (s.label,), size=6.4, bold=True, italic=True, color=ink, ref=ref,
-                            layer="stays", background="#ffffff"))
+            out.extend(self._stay_tag(s.person, f"{s.label} at {self._household_label(s.household)}", edge, ink, ref))
             drawn = True
         if drawn:
             self.legend["stays"]["stays:connector"] = _legend(
@@ -640,6 +639,26 @@ class _Overlays:
                     Ellipse(4, 9, 1.8, 1.8, None, Fill("#0284c7")),
                     Polyline(((4, 9), (30, 9)), Stroke("#0284c7", 1.7, LineStyle.DASHED)),
                     Ellipse(31, 9, 2.8, 2.8, Stroke("#01557a", 0.8), Fill("#0284c7"))))
+
+    def _household_label(self, hid: int) -> str:
+        try:
+            return self.snap.household(hid).label or "another household"
+        except KeyError:
+            return "another household"
+
+    def _stay_tag(self, pid: int, text: str, edge: str, ink: str, ref) -> list[Primitive]:
+        """The connector's words in a dashed tag under the person's name (clear of everything else)."""
+        box = self.person_box[pid]
+        size = 6.2
+        lines = wrap(text, max(self.label_width.get(pid, 0.0), 92.0), size, bold=True, italic=True) or ("",)
+        w = max(text_width(line, size, bold=True, italic=True) for line in lines) + 6
+        h = len(lines) * size * 1.2 + 2.5
+        x = box.center[0] - w / 2
+        y = self._free_y(x, x + w, self.stack_y[pid], h)
+        self.obstacles.append(Box(x, y, w, h))
+        self.stack_y[pid] = y + h + 1.5
+        return [Rect(x, y, w, h, Stroke(edge, 0.9, LineStyle.DASHED), Fill("#ffffff"), 2.0, ref, "stays"),
+                Text(x + w / 2, y + 1.25, lines, size=size, bold=True, italic=True, color=ink, ref=ref, layer="stays")]
 
     # -- assemble --------------------------------------------------------------------------
     def build(self) -> Drawing:

@@ -159,7 +159,11 @@ class MainWindow(QMainWindow):
         # the view date and overlays (see genomap.ui.asat / genomap.drawing.overlays)
         self.as_at: date = date.today()
         months = self.settings.value("view/moves_months", 12, type=int)
-        self.overlay_options = OverlayOptions(moves_months=months if months in MOVES_PERIODS else 12)
+        # what the user has switched on (exports and print use exactly these); the canvas always
+        # gets every overlay layer so switching one is instant (set_layer_visible, no redraw)
+        self.overlay_options = OverlayOptions(
+            moves_months=months if months in MOVES_PERIODS else 12,
+            **{k: self.settings.value(f"view/{k}", True, type=bool) for k in OVERLAY_KINDS})
         self.base_drawing = None  # the genogram without overlays, for overlay-only redraws
         self.full_drawing = None  # with every overlay (the canvas hides the switched-off layers)
         self._highlight: list[Ref] = []  # people a chosen chronology entry concerns
@@ -695,7 +699,8 @@ class MainWindow(QMainWindow):
     # ================================================================ view date and overlays
     def _request_draw(self) -> None:
         if self.snapshot is not None:
-            self.scheduler.request(DrawRequest(self.snapshot, self.as_at, self.overlay_options))
+            every = self.overlay_options.only(OVERLAY_KINDS)
+            self.scheduler.request(DrawRequest(self.snapshot, self.as_at, every))
 
     def _update_asat_range(self) -> None:
         from genomap.analysis.agencies import family_date_range
@@ -731,8 +736,11 @@ class MainWindow(QMainWindow):
 
     def set_overlay_visible(self, kind: str, visible: bool) -> None:
         """Switch one overlay on or off: the canvas hides its layer (no redraw); the legend follows."""
+        from dataclasses import replace
+
         self.canvas.set_layer_visible(kind, visible)
         self.settings.setValue(f"view/{kind}", visible)
+        self.overlay_options = replace(self.overlay_options, **{kind: visible})
         action = self.actions_by_name.get(f"overlay_{kind}")
         if action is not None and action.isChecked() != visible:
             action.setChecked(visible)
@@ -743,7 +751,7 @@ class MainWindow(QMainWindow):
 
     def export_overlay_options(self) -> OverlayOptions:
         """What an export shows: exactly the overlays switched on, as at the view date."""
-        return self.overlay_options.only(self.enabled_overlays())
+        return self.overlay_options
 
     def set_moves_period(self, months: int) -> None:
         """Count moves over the last ``months`` months: an overlay-only redraw (no new base drawing)."""
@@ -752,7 +760,8 @@ class MainWindow(QMainWindow):
         self.overlay_options = replace(self.overlay_options, moves_months=months)
         self.settings.setValue("view/moves_months", months)
         if self.base_drawing is not None and self.snapshot is not None:
-            full = add_overlays(self.base_drawing, self.snapshot, self.as_at, self.overlay_options)
+            every = self.overlay_options.only(OVERLAY_KINDS)
+            full = add_overlays(self.base_drawing, self.snapshot, self.as_at, every)
             self._show_drawing(full, self.base_drawing, self.snapshot, self.as_at)
 
     def _update_visible_drawing(self) -> None:
