@@ -63,7 +63,7 @@ from genomap.drawing.primitives import (
     Stroke, Text,
 )
 from genomap.drawing.text import text_width, wrap
-from genomap.model.enums import AgencyType, FactStatus, HouseholdType, RiskKind
+from genomap.model.enums import AgencyType, FactStatus, HouseholdType
 from genomap.store.snapshot import FamilySnapshot
 
 OVERLAY_KINDS: tuple[str, ...] = ("agencies", "risk", "stays", "moves")

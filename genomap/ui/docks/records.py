@@ -263,11 +263,12 @@ class ChronologyPanel(RecordPanel):
             if snapshot is None:
                 return
             names = {p.id: p.name for p in snapshot.people}
-            for i, e in enumerate(self.shown_entries()):
+            index = {id(e): i for i, e in enumerate(self.entries)}
+            for e in self.shown_entries():
                 who = ", ".join(names[p] for p in e.people if p in names)
                 item = QTreeWidgetItem([str(e.date), e.title, who])
                 item.setData(0, REF_ROLE, e.ref)
-                item.setData(0, ENTRY_ROLE, self.entries.index(e))
+                item.setData(0, ENTRY_ROLE, index[id(e)])
                 item.setToolTip(1, f"{KIND_LABELS.get(e.kind, e.kind)}" + (f" ({e.status})" if e.status else ""))
                 self.tree.addTopLevelItem(item)
         finally:
