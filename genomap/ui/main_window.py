@@ -178,6 +178,12 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        from genomap.ui.export_actions import install as install_export_actions
+
+        install_export_actions(self)  # File > Export… and Print… (genomap.ui.export_actions)
+        from genomap.ui.register_view import install_register_view
+
+        install_register_view(self)  # the "Significant adults" dock (genomap.register)
         self.connections = install_connections(self)  # markers, dock, match alerts (genomap.ui.connections_view)
 
         self.scheduler = DrawScheduler(_draw, parent=self)
