@@ -816,82 +816,124 @@ class _Builder:
 class _TieRouter:
     """Routes ties as gentle curves that bow around the people in between.
 
-    A tie is a Bezier curve from centre to centre, clipped where it leaves each
-    symbol's outline (plus a small gap), so it attaches to the edge.  Candidates:
-    quadratic bows to either side at a few heights, with the bulge at the middle or
-    nearer one end; and, between rows, cubic S-curves that run through the band
-    between the rows (under the labels, above the sibship lines).  Each is scored by
-    the *other* symbols and labels it passes through (its own people's labels
-    included; leaving the page counts as one), then by how many of its short pieces
-    touch a kinship line (so a tie never runs along a partnership or sibship line),
-    then by how far it bows.  Candidates are tried in order of preference with a
-    bound, so the common case (a clear gentle curve) costs one or two tries.  The
-    k-th further tie between the same pair shifts its ends and bow outwards so
-    parallel ties never lie on top of each other.
+    A tie is a curve from centre to centre, clipped where it leaves each symbol's
+    outline (plus a small gap), so it attaches to the edge.  Candidates: quadratic
+    Bezier bows to either side at a few heights, with the bulge at the middle or
+    nearer one end; and, between rows, smooth splines that leave the upper person
+    sideways, run along the band under that row (below the labels and household tabs,
+    above the sibship lines) and come into the lower person from above-beside.  Each
+    candidate is scored by the *other* symbols and labels (its own people's labels
+    included) and household tabs it enters -- leaving the page counts too -- then by
+    how much of it runs over kinship lines and ties already routed, then by how far it
+    bows.  Candidates are tried cheapest first with a bound, so a clear gentle curve
+    costs one or two tries.  Scoring samples the curve every few points on a raster of
+    the page (bytearrays), which keeps routing cheap in pure Python.  The k-th further
+    tie between the same pair shifts its ends and bow outwards so parallel ties never
+    lie on top of each other.
     """
 
-    CELL = 64.0
+    CELL = 5.0
+    STEP = 4.0  # sampling step along a candidate, points
     GAP = 3.0  # between a symbol's outline and the tie's end
-    HIT = 1000.0  # cost of passing through one label (symbols 1.5x, household tabs 0.6x)
-    WEIGHT = {"s": 1.5, "l": 1.0, "t": 0.6}
-    LINE = 6.0  # cost of one piece of the tie touching a kinship line
+    MARGIN = 3.0  # obstacles grown by the half-width of a tie's pattern (zig-zags, double lines)
+    HIT = 1000.0  # cost of entering one label (symbols 1.5x, household tabs 0.6x)
+    OBSTACLE_WEIGHT = (0.0, 1.0, 1.5, 0.6)  # by code: none, label, symbol, tab
+    LINE = 1.0  # per sample over a kinship line
+    TIE = 4.0  # per sample over another tie
 
     def __init__(self, b: "_Builder"):
         self.b = b
-        self.grid: dict[tuple[int, int], list] = defaultdict(list)
-        self.lgrid: dict[tuple[int, int], list] = defaultdict(list)
-        self.page = (b.lay.width, b.lay.height)
-        for pid in b.visible:
-            sb = b.bounds[("person", pid)]
-            self._add(self.grid, ("s", pid), Box(sb.x + 1, sb.y + 1, sb.w - 2, sb.h - 2))
-            lb = b.label_box.get(pid)
-            if lb is not None:
-                self._add(self.grid, ("l", pid), lb)
+        w, h = b.lay.width, b.lay.height
+        self.page = (w, h)
+        self.gw = int(w / self.CELL) + 2
+        self.gh = int(h / self.CELL) + 2
+        n = self.gw * self.gh
+        self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
+        self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
+        m = self.MARGIN
         for tab in b.household_labels:
             if type(tab) is Rect:
-                self._add(self.grid, ("t", id(tab)), Box(tab.x, tab.y, tab.w, tab.h))
+                self._fill(self.obst, 3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m)
+        for pid in b.visible:
+            lb = b.label_box.get(pid)
+            if lb is not None:
+                self._fill(self.obst, 1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m)
+        for pid in b.visible:
+            sb = b.bounds[("person", pid)]
+            self._fill(self.obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
         for line in b.lines:
             if type(line) is not Polyline:
                 continue
             pts = line.points
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-                box = Box(min(x0, x1) - 2.5, min(y0, y1) - 2.5, abs(x1 - x0) + 5, abs(y1 - y0) + 5)
-                self._add(self.lgrid, 1.0, box)
+                if x0 == x1 or y0 == y1:
+                    self._fill(self.lines, 1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
+                else:
+                    self._mark_path(((x0, y0), (x1, y1)), 1, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
-    def _add(self, grid, key, box: Box) -> None:
+    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
         c = self.CELL
-        for i in range(int(box.x // c), int(box.right // c) + 1):
-            for j in range(int(box.y // c), int(box.bottom // c) + 1):
-                grid[(i, j)].append((key, box))
+        gw = self.gw
+        # cells whose centre lies in the box: off by at most half a cell either way
+        i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(gw - 1, math.floor(x1 / c - 0.5))
+        j0, j1 = max(0, math.ceil(y0 / c - 0.5)), min(self.gh - 1, math.floor(y1 / c - 0.5))
+        if i1 < i0 or j1 < j0:
+            return
+        run = bytes((v,)) * (i1 - i0 + 1)
+        for j in range(j0, j1 + 1):
+            grid[j * gw + i0:j * gw + i1 + 1] = run
 
-    def hits(self, pts: list, skip: tuple) -> tuple[int, int]:
-        """(other symbols and labels passed through + 1 if it leaves the page,
-        pieces touching a kinship line)."""
+    def _mark_path(self, pts, v: int, spread: int) -> None:
+        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``."""
         c = self.CELL
-        grid, lgrid = self.grid, self.lgrid
-        found = set()
-        n = 0.0
-        w, h = self.page
-        out_of_page = 0
-        line_hits = 0
+        gw, gh = self.gw, self.gh
+        lines = self.lines
+        run = bytes((v,)) * (2 * spread + 1)
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            if y1 < 2 or y1 > h - 2 or x1 < 2 or x1 > w - 2:
-                out_of_page = 1
-            touched = 0.0
-            for i in range(int(min(x0, x1) // c), int(max(x0, x1) // c) + 1):
-                for j in range(int(min(y0, y1) // c), int(max(y0, y1) // c) + 1):
-                    for key, box in grid.get((i, j), ()):
-                        if key in found or key in skip:
-                            continue
-                        if _seg_hits_box((x0, y0), (x1, y1), box):
-                            found.add(key)
-                            n += self.WEIGHT[key[0]]
-                    for wt, box in lgrid.get((i, j), ()):
-                        if wt > touched and _seg_hits_box((x0, y0), (x1, y1), box):
-                            touched = wt
-            line_hits += touched
-        return n + out_of_page, line_hits
+            n = max(1, int(math.hypot(x1 - x0, y1 - y0) / c) + 1)
+            for k in range(n + 1):
+                t = k / n
+                i = int((x0 + (x1 - x0) * t) / c)
+                j = int((y0 + (y1 - y0) * t) / c)
+                if spread <= i < gw - spread:
+                    for jj in range(max(0, j - spread), min(gh, j + spread + 1)):
+                        row = jj * gw + i
+                        lines[row - spread:row + spread + 1] = run
+
+    def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
+        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
+
+        Samples inside the tie's own two symbols are skipped."""
+        bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
+        e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
+        ax0, ay0, ax1, ay1 = bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e
+        bx0, by0, bx1, by1 = bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e
+        inv = 1.0 / self.CELL
+        gw, gh = self.gw, self.gh
+        obst, lines = self.obst, self.lines
+        weight = self.OBSTACLE_WEIGHT
+        line_cost = (0.0, self.LINE, self.TIE)
+        hits = 0.0
+        along = 0.0
+        prev = 0
+        off = 0
+        for x, y in pts:
+            if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
+                prev = 0
+                continue
+            i, j = int(x * inv), int(y * inv)
+            if x < 2 or y < 2 or i >= gw or j >= gh:
+                off = 1
+                continue
+            k = j * gw + i
+            o = obst[k]
+            if o != prev:
+                if o:
+                    hits += weight[o]
+                prev = o
+            along += line_cost[lines[k]]
+        return hits + off, along
 
     def _curve(self, A, B, cand, steps: int) -> list:
         kind = cand[0]
@@ -913,15 +955,21 @@ class _TieRouter:
             nx, ny = -nx, -ny  # positive bow = upwards / to the left: over a row, not through labels
         key = (p, q)
         if key not in self.chosen:
-            skip = (("s", p), ("s", q))
+            # cheapest first, bounded: stop when no later candidate can win, or once a
+            # good number have been tried and one of them touches nothing
             best = None
+            tried = 0
+            clear = False
             for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
-                if best is not None and cost >= best[0]:
-                    break  # sorted by cost: nothing later can beat it
-                n_hits, line_hits = self.hits(self._curve(A, B, cand, 16), skip)
-                score = n_hits * self.HIT + line_hits * self.LINE + cost
-                if best is None or score < best[0]:
-                    best = (score, cand)
+                if best is not None and (cost >= best[0] or (clear and tried >= 24)):
+                    break
+                n = max(8, int(self._approx_len(A, B, cand) / self.STEP))
+                n_hits, along = self.score(self._curve(A, B, cand, n), p, q)
+                sc = n_hits * self.HIT + along + cost
+                tried += 1
+                clear = clear or n_hits == 0
+                if best is None or sc < best[0]:
+                    best = (sc, cand)
             self.chosen[key] = best[1]
         cand = self.chosen[key]
         if k:
@@ -933,10 +981,13 @@ class _TieRouter:
             cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
         steps = max(12, min(48, int(d / 10)))
         pts = self._clip(self._curve(A, B, cand, steps), p, q)
-        # later ties keep off this one (touching a tie costs more than a kinship line)
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            self._add(self.lgrid, 4.0, Box(min(x0, x1) - 4, min(y0, y1) - 4, abs(x1 - x0) + 8, abs(y1 - y0) + 8))
+        self._mark_path(pts, 2, 1)  # later ties keep off this one
         return pts
+
+    @staticmethod
+    def _approx_len(A, B, cand) -> float:
+        pts = (A,) + cand[1:-1] + (B,)
+        return sum(math.dist(u, v) for u, v in zip(pts, pts[1:]))
 
     def _candidates(self, p, q, A, B, d, nx, ny) -> list:
         """(preference cost, curve), cheapest first."""
@@ -952,14 +1003,6 @@ class _TieRouter:
         ra, rb = lay.row_of[p], lay.row_of[q]
         if ra != rb:
             lo_row, hi_row = min(ra, rb), max(ra, rb)
-            for r in range(lo_row, hi_row):
-                # through the band under row r's labels (above row r+1's sibship lanes)
-                for yb, yc in ((lay.row_label_bottom[r] + 9, 12.0), (lay.row_label_bottom[r] + 16, 16.0)):
-                    Y = (yb - (A[1] + B[1]) / 8) / 0.75
-                    for s1, s2, sc in ((0.2, 0.8, 0.0), (0.05, 0.95, 6.0)):
-                        c1 = (A[0] + dx * s1, Y)
-                        c2 = (A[0] + dx * s2, Y)
-                        out.append((30.0 + yc + sc + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
             # leave the upper person's symbol sideways (clear of its label), drop through
             # the band under that row and come into the lower person from above-beside
             up, low = (p, q) if ra < rb else (q, p)
@@ -969,16 +1012,15 @@ class _TieRouter:
             half = max(lb.w / 2 if lb else 0.0, gu.box.w / 2)
             yb = lay.row_label_bottom[lay.row_of[up]] + 10
             gap_x = lay.footprint[up] / 2 + style.NODE_SEP / 2  # down the gap beside the label
-            for w_out, y_out, wc in ((half + 26, gu.mid_y, 0.0), (half + 60, gu.mid_y, 8.0),
-                                     (gap_x, gu.mid_y + 34, 4.0), (gap_x + 6, gu.mid_y + 60, 8.0)):
-                for dx_in, yc2, ic in ((22.0, yb, 0.0), (48.0, yb, 6.0), (22.0, yb + 14, 4.0), (48.0, yb + 14, 8.0)):
+            for w_out, y_out, wc in ((half + 26, gu.mid_y, 0.0), (gap_x, gu.mid_y + 34, 4.0)):
+                for dx_in, yc2, ic in ((22.0, yb, 0.0), (48.0, yb + 14, 8.0)):
                     c_up = (gu.cx + sgn * w_out, y_out)
                     c_low = (gl.cx - sgn * dx_in, yc2)
                     c1, c2 = (c_up, c_low) if up == p else (c_low, c_up)
                     out.append((34.0 + wc + ic + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
             # or through waypoints: down the gap beside the upper person's label, along
             # the band under that row, into the lower person from above-beside
-            for yb2, bc in ((yb, 0.0), (yb + 8, 2.0), (yb + 16, 4.0), (yb - 6, 4.0)):
+            for yb2, bc in ((yb, 0.0), (yb + 9, 2.0), (yb + 18, 4.0), (yb - 7, 4.0)):
                 for dx_in, ic in ((26.0, 0.0), (54.0, 6.0)):
                     w0 = (gu.cx + sgn * (gu.box.w / 2 + 4), gu.mid_y)  # leave sideways
                     w1 = (gu.cx + sgn * gap_x, gu.mid_y + 16)
