@@ -140,9 +140,17 @@ class Driver:
 
 
 def db_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of the family tables, without the ``version`` concurrency counters:
+    undo and redo are new writes, so a row's version moves on even when its content
+    returns exactly to what it was (that is what stops a stale window overwriting it)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in TABLES}
+        out = {}
+        for t in TABLES:
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")') if r[1] != "version"]
+            sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}"'
+            out[t] = sorted(con.execute(sql).fetchall(), key=repr)
+        return out
     finally:
         con.close()
 
