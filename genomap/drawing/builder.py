@@ -833,7 +833,8 @@ class _TieRouter:
     """
 
     CELL = 5.0
-    STEP = 4.0  # sampling step along a candidate, points
+    STEP = 5.5  # sampling step along a candidate, points
+    MAX_SAMPLES = 220
     GAP = 3.0  # between a symbol's outline and the tie's end
     MARGIN = 3.0  # obstacles grown by the half-width of a tie's pattern (zig-zags, double lines)
     HIT = 1000.0  # cost of entering one label (symbols 1.5x, household tabs 0.6x)
@@ -901,6 +902,36 @@ class _TieRouter:
                         row = jj * gw + i
                         lines[row - spread:row + spread + 1] = run
 
+    def score_candidate(self, A, B, cand, n: int, p: int, q: int) -> tuple[float, float]:
+        """:meth:`score` of a candidate curve sampled at ``n`` steps (polynomial curves are
+        stepped by forward differences, without building the point list)."""
+        kind = cand[0]
+        if kind == "s":
+            return self.score(self._curve(A, B, cand, n), p, q)
+        if kind == "q":
+            c1 = cand[1]
+            coef = [(0.0, a + b - 2 * c, 2 * (c - a), a) for a, c, b in ((A[0], c1[0], B[0]), (A[1], c1[1], B[1]))]
+        else:
+            c1, c2 = cand[1], cand[2]
+            coef = [(-a + 3 * c - 3 * e + b, 3 * a - 6 * c + 3 * e, 3 * (c - a), a)
+                    for a, c, e, b in ((A[0], c1[0], c2[0], B[0]), (A[1], c1[1], c2[1], B[1]))]
+        h = 1.0 / n
+        h2, h3 = h * h, h * h * h
+        (ax, bx, cx, x), (ay, by, cy, y) = coef
+        dx1, dx2, dx3 = ax * h3 + bx * h2 + cx * h, 6 * ax * h3 + 2 * bx * h2, 6 * ax * h3
+        dy1, dy2, dy3 = ay * h3 + by * h2 + cy * h, 6 * ay * h3 + 2 * by * h2, 6 * ay * h3
+        pts = []
+        append = pts.append
+        for _ in range(n + 1):
+            append((x, y))
+            x += dx1
+            dx1 += dx2
+            dx2 += dx3
+            y += dy1
+            dy1 += dy2
+            dy2 += dy3
+        return self.score(pts, p, q)
+
     def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
         """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
 
@@ -963,8 +994,9 @@ class _TieRouter:
             for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
                 if best is not None and (cost >= best[0] or (clear and tried >= 24)):
                     break
-                n = max(8, int(self._approx_len(A, B, cand) / self.STEP))
-                n_hits, along = self.score(self._curve(A, B, cand, n), p, q)
+                # (very long ties, across a big family, are sampled more coarsely)
+                n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
+                n_hits, along = self.score_candidate(A, B, cand, n, p, q)
                 sc = n_hits * self.HIT + along + cost
                 tried += 1
                 clear = clear or n_hits == 0
