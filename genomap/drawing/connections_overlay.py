@@ -2,7 +2,9 @@
 
 Built from :attr:`Drawing.bounds` (the symbols are where the layout put them),
 so it adds to any genogram without touching the layout.  The badge sits on the
-top-left corner of the person's symbol and shows a chain link and the number of
+bottom-left corner of the person's symbol -- its own slot: the risk warning
+triangle owns the top-left corner, legal badges the top-right and the moves
+house the bottom-right (see :data:`SLOTS`), so no two markers overlap -- and shows a chain link and the number of
 *other* family maps the person is linked into; ``+1?`` adds the families where a
 strong possible match lives (not yet confirmed).  People with a risk flag --
 their own, or their possible match's -- get the loudest badge: solid red with
@@ -29,6 +31,9 @@ CALM, CALM_FILL = "#334155", "#ffffff"
 MAYBE, MAYBE_FILL = "#b45309", "#fffbeb"
 BADGE_H = 16.0
 FONT = 8.5
+# Where each family of markers sits around a person's symbol (one corner each, never shared).
+SLOTS = {"risk": "top-left", "badges": "top-right", "moves": "bottom-right", LAYER: "bottom-left"}
+INSET = 10.0  # how far the badge reaches in over the symbol's corner (like the risk triangle)
 
 
 def badge_text(cp, case_id: int) -> str:
@@ -59,7 +64,8 @@ def connection_badge(drawing: Drawing, pid: int, cp, case_id: int) -> list[Primi
     linked = bool(cp.families_other_than(case_id))
     text = badge_text(cp, case_id)
     w = 6 + 11 + 3 + text_width(text, FONT, True) + 6
-    x, y = box.x - w * 0.35, box.y - BADGE_H * 0.6
+    # bottom-left slot: bottom edge level with the moves house opposite, clear of the name below
+    x, y = box.x + min(INSET, box.w / 4) - w, box.bottom + 1.5 - BADGE_H
     out: list[Primitive] = []
     if risky:
         # a ring round the symbol: seen at any zoom, in greyscale too (heavier line)
