@@ -28,7 +28,7 @@ from PySide6.QtGui import (
     QPainter, QPainterPath, QPen, QPolygonF,
 )
 from PySide6.QtWidgets import (
-    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsPolygonItem,
     QGraphicsScene, QStyleOptionGraphicsItem,
 )
 
@@ -119,6 +119,12 @@ def _metrics(bold: bool, italic: bool) -> QFontMetricsF:
     return QFontMetricsF(_font(bold, italic))
 
 
+@lru_cache(maxsize=20000)
+def _advance(line: str, bold: bool, italic: bool) -> float:
+    """Advance width of a line at the reference pixel size (cached: labels repeat)."""
+    return _metrics(bold, italic).horizontalAdvance(line)
+
+
 # -- items -------------------------------------------------------------------
 
 class TextItem(QGraphicsItem):
@@ -128,9 +134,8 @@ class TextItem(QGraphicsItem):
         super().__init__()
         self.text = text
         scale = text.size / _REF_PX
-        fm = _metrics(text.bold, text.italic)
         self._scale = scale
-        self._widths = [fm.horizontalAdvance(line) * scale for line in text.lines]
+        self._widths = [_advance(line, text.bold, text.italic) * scale for line in text.lines]
         w = max(self._widths, default=0.0)
         if text.align is Align.CENTER:
             x0 = text.x - w / 2
@@ -206,14 +211,18 @@ def _polygon_item(p: Polygon) -> QGraphicsItem:
 
 
 def _polyline_item(p: Polyline) -> QGraphicsItem:
+    pts = p.points
+    if len(pts) == 2:
+        # most connectors are one straight segment: a line item needs no path
+        (x0, y0), (x1, y1) = pts
+        item = QGraphicsLineItem(x0, y0, x1, y1)
+        item.setPen(_pen(p.stroke))
+        return item
     path = QPainterPath()
-    if p.points:
-        path.moveTo(*p.points[0])
-        for x, y in p.points[1:]:
-            path.lineTo(x, y)
+    if pts:
+        path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
     item = QGraphicsPathItem(path)
     item.setPen(_pen(p.stroke))
-    item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
     return item
 
 
@@ -238,7 +247,9 @@ def make_item(primitive: Primitive) -> QGraphicsItem:
     if primitive.ref is not None:
         item.setData(DATA_REF, primitive.ref)
     item.setData(DATA_LAYER, primitive.layer)
-    item.setZValue(LAYER_Z.get(primitive.layer, 0.0))
+    z = LAYER_Z.get(primitive.layer, 0.0)
+    if z:  # 0 is the default
+        item.setZValue(z)
     return item
 
 
