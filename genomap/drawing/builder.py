@@ -834,7 +834,7 @@ class _TieRouter:
 
     CELL = 5.0
     STEP = 5.5  # sampling step along a candidate, points
-    MAX_SAMPLES = 220
+    MAX_SAMPLES = 160
     GAP = 3.0  # between a symbol's outline and the tie's end
     MARGIN = 3.0  # obstacles grown by the half-width of a tie's pattern (zig-zags, double lines)
     HIT = 1000.0  # cost of entering one label (symbols 1.5x, household tabs 0.6x)
@@ -891,8 +891,9 @@ class _TieRouter:
         gw, gh = self.gw, self.gh
         lines = self.lines
         run = bytes((v,)) * (2 * spread + 1)
+        step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            n = max(1, int(math.hypot(x1 - x0, y1 - y0) / c) + 1)
+            n = max(1, int(math.hypot(x1 - x0, y1 - y0) / step) + 1)
             for k in range(n + 1):
                 t = k / n
                 i = int((x0 + (x1 - x0) * t) / c)
@@ -990,9 +991,9 @@ class _TieRouter:
             # good number have been tried and one of them touches nothing
             best = None
             tried = 0
-            clear = False
+            clear = good = False
             for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
-                if best is not None and (cost >= best[0] or (clear and tried >= 24)):
+                if best is not None and (cost >= best[0] or (clear and tried >= 24) or good):
                     break
                 # (very long ties, across a big family, are sampled more coarsely)
                 n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
@@ -1002,6 +1003,8 @@ class _TieRouter:
                 clear = clear or n_hits == 0
                 if best is None or sc < best[0]:
                     best = (sc, cand)
+                    # touches nothing and hardly runs along any line: good enough
+                    good = n_hits == 0 and along <= 6.0
             self.chosen[key] = best[1]
         cand = self.chosen[key]
         if k:
