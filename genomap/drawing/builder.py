@@ -481,20 +481,26 @@ class _Builder:
                     stub = ((lay.x[p] + side * self.sym[p].half, py), (drop_x, py))
                     start = (drop_x, py)
                 ref = ("parent_link", self._primary(vkids[0])[0].id)
-            if stub is not None:
-                self.lines.append(Polyline(stub, INK, ref=ref))
             self.down_x[prow].append(drop_x)
             by_row: dict[int, list[int]] = defaultdict(list)
             for k in vkids:
                 by_row[lay.row_of[k]].append(k)
+            head = list(stub) if stub is not None else [start]
             for r, ks in sorted(by_row.items()):
                 lane = lay.group_lane.get((g, r), 0)
                 ly = lay.lane_y(r, lane)
-                self.lines.append(Polyline((start, (drop_x, ly)), INK, ref=ref))
                 xs = self._children_lines(ks, ly, ref)
                 lo, hi = min(xs + [drop_x]), max(xs + [drop_x])
-                if hi - lo > 0.5:
-                    self.lines.append(Polyline(((lo, ly), (hi, ly)), INK, ref=ref))
+                # one polyline: (stub,) drop, and the sibship line on to its far end; a drop
+                # inside the sibship line needs a second piece for the other side
+                path = head + [(drop_x, ly)]
+                far, near = (lo, hi) if drop_x - lo >= hi - drop_x else (hi, lo)
+                if abs(far - drop_x) > 0.5:
+                    path.append((far, ly))
+                self.lines.append(Polyline(tuple(path), INK, ref=ref))
+                if abs(near - drop_x) > 0.5:
+                    self.lines.append(Polyline(((drop_x, ly), (near, ly)), INK, ref=ref))
+                head = [start]
 
     def _children_lines(self, ks: list[int], ly: float, group_ref) -> list[float]:
         """Vertical (or twin) lines from the sibship line to each child; returns attach xs."""
