@@ -428,3 +428,35 @@ def test_children_not_yet_born_leave_no_gap():
     lay = cached_layout(snap)
     _, _, rep = None, None, run_checks(snap, lay, early, date(2011, 1, 1))
     assert rep.ok, {k: v for k, v in rep.violations.items() if v}
+
+
+def test_third_partner_line_lowered_and_children_hang_from_its_middle():
+    people = [P(1, Sex.FEMALE, "1980"), P(2, Sex.MALE, "1978"), P(3, Sex.MALE, "1979"), P(4, Sex.MALE, "1981"),
+              P(5, Sex.MALE, "2001"), P(6, Sex.FEMALE, "2006"), P(8, Sex.MALE, "2012"), P(9, Sex.FEMALE, "2014")]
+    parts = [PartnershipView(10, 1, 2, PartnershipKind.MARRIED, start=pd("2000"), end=pd("2004"),
+                             end_kind=PartnershipEnd.DIVORCED),
+             PartnershipView(11, 1, 3, PartnershipKind.COHABITING, start=pd("2005"), end=pd("2010"),
+                             end_kind=PartnershipEnd.SEPARATED),
+             PartnershipView(12, 1, 4, PartnershipKind.MARRIED, start=pd("2011"))]
+    links, lid = [], 100
+    for kid, pair in {5: (1, 2), 6: (1, 3), 8: (1, 4), 9: (1, 4)}.items():
+        for par in pair:
+            links.append(ParentLinkView(lid, par, kid, ParentLinkKind.BIOLOGICAL, TriState.YES))
+            lid += 1
+    snap = family(people, parts, links)
+    d = draw_family(snap, DAY)
+    lay = cached_layout(snap)
+    x = {p: d.bounds[("person", p)].center[0] for p in (1, 2, 3, 4)}
+    # the person sits between her first two partners, in start order; the third beyond
+    assert x[2] < x[1] < x[3] < x[4]
+    line = [p for p in prims_of(d, ("partnership", 12), Polyline) if len(p.points) == 4][0]
+    (x0, y0), (_, ly), (_, _), (x3, y3) = line.points
+    labels_bottom = max(d.bounds[("person", p)].bottom for p in (1, 4)) + 20
+    assert ly > labels_bottom  # below the row's labels, not over the top of the row
+    assert {round(x0), round(x3)} == {round(x[1]), round(x[4])}
+    # the couple's children hang from the middle of that line
+    mid = (x[1] + x[4]) / 2
+    drops = [p for p in prims_of(d, ("partnership", 12), Polyline) if p.points[0] == (mid, ly)]
+    assert drops, "children's line starts at the middle of the lowered partnership line"
+    rep = run_checks(snap, lay, d, DAY)
+    assert rep.ok and rep.crossings <= 1, rep.summary()

@@ -371,8 +371,18 @@ class _Builder:
                 pts = ((gl.cx + gl.half, y), (gr.cx - gr.half, y))
                 self.lines.append(Polyline(pts, stroke, ref=ref))
                 marks_at = pts
+            elif key in lay.low_lane:
+                # a person's third+ partner on the same row: a lowered line, down from both
+                # symbols (under the labels' backdrops) and across below the labels
+                ly = lay.low_y(row, lay.low_lane[key])
+                bl, br = self.bounds[("person", left)], self.bounds[("person", right)]
+                gl, gr = self.sym[left], self.sym[right]
+                pts = ((gl.cx, bl.bottom), (gl.cx, ly), (gr.cx, ly), (gr.cx, br.bottom))
+                self.lines.append(Polyline(pts, stroke, ref=ref))
+                self.down_x[row].extend([gl.cx, gr.cx])
+                marks_at = (pts[1], pts[2])
             else:
-                # a person's third+ partner, or partners on different rows: route over the top
+                # partners on different rows: route over the top
                 lane = self._extra_lane(row)
                 ly = lay.lane_y(row, lane)
                 gl, gr = self.sym[left], self.sym[right]
@@ -463,6 +473,11 @@ class _Builder:
                 if fs.adjacent((a, b)):
                     drop_x = (lay.x[a] + lay.x[b]) / 2
                     start = (drop_x, py)
+                    stub = None
+                elif (a, b) in lay.low_lane:
+                    # from the middle of the lowered partnership line
+                    drop_x = (lay.x[a] + lay.x[b]) / 2
+                    start = (drop_x, lay.low_y(prow, lay.low_lane[(a, b)]))
                     stub = None
                 else:
                     # a hub's further partner: the line leaves from that partner's outer side

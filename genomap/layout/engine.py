@@ -62,6 +62,9 @@ class Layout:
     household_hint: dict[int, int]
     width: float
     height: float
+    # a hub's further partner on the same row: the union's line runs below the row
+    # (under the labels), in this lane of that band (0 = nearest the labels)
+    low_lane: dict[UnionKey, int] = field(default_factory=dict)
     dot_source: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -72,8 +75,21 @@ class Layout:
         """y of a horizontal line in lane ``lane`` of the band above ``row``."""
         return self.row_y[row] - style.SYMBOL / 2 - style.SIBSHIP_DROP - lane * style.LANE_STEP
 
+    def low_y(self, row: int, lane: int = 0) -> float:
+        """y of a lowered partnership line (lane ``lane``) in the band below ``row``'s labels."""
+        return self.row_label_bottom[row] + LOW_GAP + lane * style.LANE_STEP
+
     def position(self, pid: int) -> tuple[float, float]:
         return (self.x[pid], self.row_y[self.row_of[pid]])
+
+
+LOW_GAP = 13.0  # label bottom to the first lowered partnership line
+
+
+def lowered(fs: FamilyStructure, row_of, key: UnionKey) -> bool:
+    """A union drawn with a lowered line: partners on one row but not side by side
+    (a person's third or later partner, with another partner in between)."""
+    return not fs.adjacent(key) and row_of[key[0]] == row_of[key[1]]
 
 
 # -- helpers --------------------------------------------------------------------
@@ -221,7 +237,7 @@ def compute_layout(
         lane_end: list[float] = []
         for lo, hi, g in segs:
             for li, end in enumerate(lane_end):
-                if lo > end + 10:
+                if lo > end + 24:  # closer than that, two sibship lines at one height read as one
                     lane_end[li] = hi
                     group_lane[(g, r)] = li
                     break
@@ -230,9 +246,15 @@ def compute_layout(
                 group_lane[(g, r)] = len(lane_end) - 1
         lanes_per_row[r] = max(1, len(lane_end))
     extra_lanes = {r: 0 for r in range(len(rows))}
-    # hub partnerships (non-adjacent partners) are routed over the row
-    for key in fs.unions:
-        if not fs.adjacent(key):
+    # hub partnerships (non-adjacent partners): lowered below the row when both are on
+    # it, else routed over the row
+    low_lane: dict[UnionKey, int] = {}
+    low_used: dict[int, int] = defaultdict(int)
+    for key in sorted(fs.unions, key=lambda k: (abs(x[k[0]] - x[k[1]]), k)):
+        if lowered(fs, row_of, key):
+            low_lane[key] = low_used[row_of[key[0]]]
+            low_used[row_of[key[0]]] += 1
+        elif not fs.adjacent(key):
             extra_lanes[row_of[key[0]]] += 1
     # secondary links each get a lane in the band above the child
     for l in fs.secondary_links:
@@ -250,7 +272,8 @@ def compute_layout(
         if r == 0:
             y = top_pad + (band if extra_lanes[r] else 0) + style.SYMBOL / 2
         else:
-            y = row_label_bottom[-1] + style.ROW_GAP + band + style.SYMBOL / 2
+            low = max(0, low_used[r - 1] - 1) * style.LANE_STEP  # room for more lowered lines
+            y = row_label_bottom[-1] + style.ROW_GAP + low + band + style.SYMBOL / 2
         row_y.append(y)
         lh = max((label_h[p] for p in row), default=0.0)
         row_label_bottom.append(y + style.SYMBOL / 2 + style.LABEL_GAP + lh)
@@ -260,7 +283,7 @@ def compute_layout(
     lay = Layout(
         structure=fs, x=x, row_of=row_of, rows=rows, row_y=row_y, footprint=widths,
         label_h=label_h, row_label_bottom=row_label_bottom, union_x=union_x,
-        group_lane=group_lane, extra_lanes=extra_lanes, sib_lanes=lanes_per_row, household_hint=hint,
+        group_lane=group_lane, extra_lanes=extra_lanes, sib_lanes=lanes_per_row, household_hint=hint, low_lane=low_lane,
         width=width, height=height, dot_source=src,
         timings={"build": t1 - t0, "dot": t2 - t1, "post": t3 - t2},
     )
@@ -269,8 +292,8 @@ def compute_layout(
 
 def _drop_x(fs: FamilyStructure, g: GroupKey, x, widths, row_of) -> float:
     """x where a descent group's line comes down: union midpoint or a parent's side stub."""
-    if g[0] == "u" and fs.adjacent((g[1], g[2])):
-        return (x[g[1]] + x[g[2]]) / 2
+    if g[0] == "u" and (fs.adjacent((g[1], g[2])) or lowered(fs, row_of, (g[1], g[2]))):
+        return (x[g[1]] + x[g[2]]) / 2  # the partnership line's midpoint (lowered or not)
     p, side = drop_parent(fs, g, x)
     return x[p] + side * (widths[p] / 2 + style.NODE_SEP / 2)
 
