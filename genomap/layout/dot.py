@@ -20,15 +20,16 @@ The graph models genogram structure the way experienced genogram tools do:
 Households are *not* clusters by default; the layout post-process groups household
 members instead (see :mod:`.engine`).  ``DotParams(household_clusters=True)`` puts
 each household in a ``cluster`` subgraph; ``benchmarks/bench_dot_clusters.py``
-compares the two on generated families (median of 5 seeds, after post-processing;
-without -> with clusters): dot time 9 -> 12 ms at 50 people, 25 -> 18 ms at 200,
-93 -> 94 ms at 800; kinship crossings 17 -> 15, 36 -> 35, 260 -> 237; total
-partnership line length within 3 %; descent line length equal at 50 and 200 people
-and 12 % shorter at 800; split households 2 -> 2, 6 -> 7, 49 -> 51; page width
-within 2 %; every geometric check passes either way.  So clusters neither slow dot
-down nor lengthen partnership lines (an earlier note here said so without a
-measurement); they help a little on large families.  They stay off until the
-pictures are compared by eye on real maps -- the numbers alone do not decide it.
+compares the two on generated families (median of 5 seeds, 3 at 1,600 people,
+after post-processing; without -> with clusters): dot time 9 -> 12 ms at 50 people,
+25 -> 18 ms at 200, 93 -> 94 ms at 800, 327 -> 334 ms at 1,600; kinship crossings
+17 -> 15, 36 -> 35, 260 -> 237, 445 -> 485; total partnership line length within
+3 %; descent line length equal at 50 and 200 people, 11-12 % shorter at 800 and
+1,600; split households 2 -> 2, 6 -> 7, 49 -> 51, 87 -> 100; page width within 2 %;
+every geometric check passes either way.  So clusters neither slow dot down nor
+lengthen partnership lines (an earlier note here claimed both without a
+measurement); they shorten descent lines on large families but split more
+households and, at 1,600 people, cross more.  No clear win: they stay off.
 
 dot is used for ranks, order and x only; y comes from the rank, flipped from
 Graphviz's y-up in exactly one place (:func:`parse_positions`).
