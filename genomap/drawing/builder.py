@@ -914,7 +914,7 @@ class _TieRouter:
         run = bytes((v,)) * (2 * spread + 1)
         step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            n = max(1, int(math.hypot(x1 - x0, y1 - y0) / step) + 1)
+            n = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / step) + 1, 60))
             for k in range(n + 1):
                 t = k / n
                 i = int((x0 + (x1 - x0) * t) / c)
@@ -1013,8 +1013,10 @@ class _TieRouter:
             best = None
             tried = 0
             clear = good = False
+            limit = 8 if d > 1500 else 64  # a tie across half a big family: a few tries only
             for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
-                if best is not None and (cost >= best[0] or (clear and tried >= 24) or good):
+                if best is not None and (cost >= best[0] or (clear and tried >= 24) or good
+                                         or tried >= limit):
                     break
                 # (very long ties, across a big family, are sampled more coarsely)
                 n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
@@ -1271,12 +1273,12 @@ def _tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive
         out.append(line(wave(core, 3.2, 11.0), 1.5))
     elif kind is TieKind.COERCIVE_CONTROL:
         out.append(line(core, 1.4))
-        n = max(1, int(_len(core) // 13))
+        n = max(1, min(int(_len(core) // 13), 120))  # (very long ties: marks spaced out)
         for p, d in points_at(core, [i / n for i in range(1, n)]):
             out.append(line(chevron(p, d, 3.6), 1.3))
     elif kind is TieKind.SEXUAL_ABUSE:
         out += [line(offset(core, -1.6), 1.2), line(offset(core, 1.6), 1.2)]
-        n = max(1, int(_len(core) // 10))
+        n = max(1, min(int(_len(core) // 10), 120))
         for p, d in points_at(core, [i / n for i in range(1, n)]):
             out.append(line(perpendicular(p, d, 4.0), 1.2))
     elif kind is TieKind.NEGLECT:
