@@ -854,7 +854,7 @@ class _TieRouter:
     """
 
     CELL = 5.0
-    STEP = 5.5  # sampling step along a candidate, points
+    STEP = 8.0  # sampling step along a candidate, points (obstacles are grown, so none is skipped)
     MAX_SAMPLES = 160
     GAP = 3.0  # between a symbol's outline and the tie's end
     MARGIN = 3.0  # obstacles grown by the half-width of a tie's pattern (zig-zags, double lines)
