@@ -54,7 +54,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("genomap")
+    app.setDesktopFileName("org.genomap.GenoMap")  # packaging/linux/org.genomap.GenoMap.desktop
 
     from genomap.privacy import make_private, owner_only_umask, private_dir
 
@@ -69,6 +69,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     window = MainWindow()
     hook = ExceptionHook(lambda: window).install()
+    from genomap.ui import startup
+
+    startup.install_probe(window)
+
+    def open_first() -> None:  # after the first paint: the window never waits for a file to load
+        if args.file:
+            window.open_path(args.file)
+        else:
+            last = window.settings.value("files/last", "")
+            if last and Path(str(last)).exists():
+                window.open_path(str(last))
+        if args.selftest_edits:
+            window._selftest = _SelfTest(window, args.selftest_edits, args.selftest_interval, args.selftest_quit)
+            QTimer.singleShot(0, window._selftest.step)  # kept on the window: a local would be collected
+
+    startup.after_first_paint(window, open_first)
     window.show()
     from genomap.ui.history_dock import install_team_features, open_team
 
@@ -84,17 +100,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
             QMessageBox.warning(window, "Team database", str(exc))
         args.file = None
-
-    if args.file:
-        window.open_path(args.file)
-    else:
-        last = window.settings.value("files/last", "")
-        if last and Path(str(last)).exists():
-            window.open_path(str(last))
-
-    if args.selftest_edits:
-        runner = _SelfTest(window, args.selftest_edits, args.selftest_interval, args.selftest_quit)
-        QTimer.singleShot(0, runner.step)
 
     try:
         return app.exec()
