@@ -39,6 +39,8 @@ from genomap.ui.connections_view import install_connections
 from genomap.ui.crash import CalmErrorDialog
 from genomap.ui.dialogs import family as family_dialogs
 from genomap.ui.dialogs import help as help_dialogs
+from genomap.ui.dialogs import quick_guide
+from genomap.ui.dialogs import settings as settings_dialog
 from genomap.ui.dialogs.base import FormDialog
 from genomap.ui.docks.details import DetailsPanel
 from genomap.ui.docks.people import PeoplePanel
@@ -47,6 +49,7 @@ from genomap.ui.ecomap_view import EcomapView
 from genomap.ui.icons import app_icon, icon
 from genomap.ui.risk_banner import RiskBanner
 from genomap.ui.undo import UndoController
+from genomap.ui.welcome import WelcomePage
 from genomap.ui.workers import DrawScheduler
 
 log = logging.getLogger(__name__)
@@ -69,72 +72,6 @@ def _draw(request):
 
 
 MOVES_PERIODS = (6, 12, 24, 36)  # months the moves overlay can count over
-
-
-class WelcomePage(QWidget):
-    """What the window shows with no file open: three clear ways to start."""
-
-    def __init__(self, parent: Optional[QWidget] = None):
-        super().__init__(parent)
-        self.setObjectName("welcomePage")
-        outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        card = QFrame()
-        card.setObjectName("welcomeCard")
-        card.setMaximumWidth(520)
-        v = QVBoxLayout(card)
-        v.setContentsMargins(36, 32, 36, 32)
-        v.setSpacing(14)
-        logo = QLabel()
-        logo.setPixmap(app_icon().pixmap(64, 64))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        v.addWidget(logo)
-        title = QLabel("GenoMap")
-        title.setObjectName("welcomeTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        v.addWidget(title)
-        sub = QLabel("Draw a family map with the people who matter to the child: "
-                     "partners, children from every relationship, households and the agencies involved.")
-        sub.setWordWrap(True)
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub.setObjectName("placeholderText")
-        v.addWidget(sub)
-        v.addSpacing(6)
-        self.demo_button = QPushButton(icon("person"), "  Open demo family")
-        self.new_button = QPushButton(icon("new"), "  New family map…")
-        self.open_button = QPushButton(icon("open"), "  Open…")
-        for b in (self.demo_button, self.new_button, self.open_button):
-            b.setMinimumHeight(38)
-            b.setObjectName("welcomeButton")
-            v.addWidget(b)
-        self.new_button.setDefault(True)
-        self.recent_box = QVBoxLayout()
-        self.recent_box.setSpacing(2)
-        v.addLayout(self.recent_box)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card, 2)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(3)
-
-    def set_recent(self, paths: list[str], open_fn: Callable[[str], None]) -> None:
-        while self.recent_box.count():
-            item = self.recent_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        if not paths:
-            return
-        label = QLabel("Recent")
-        label.setObjectName("sectionLabel")
-        self.recent_box.addWidget(label)
-        for path in paths[:5]:
-            b = QPushButton(Path(path).name)
-            b.setToolTip(path)
-            b.setFlat(True)
-            b.setObjectName("recentButton")
-            b.clicked.connect(lambda _=False, p=path: open_fn(p))
-            self.recent_box.addWidget(b)
 
 
 class MainWindow(QMainWindow):
@@ -329,6 +266,9 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["about"])
         self.menus = {"file": file_menu, "edit": edit_menu, "view": view_menu, "family": family_menu,
                       "help": help_menu}
+        settings_dialog.install_action(self, edit_menu)  # Edit > Settings…
+        quick_guide.install_action(self, help_menu, before=a["shortcuts"])  # Help > Quick guide
+        self.welcome.guide_requested.connect(self.actions_by_name["quick_guide"].trigger)
 
     def _build_toolbar(self) -> None:
         a = self.actions_by_name
