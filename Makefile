@@ -2,7 +2,7 @@
 DEMO_FILE ?= build/demo.genomap
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test demo bench screenshots clean
+.PHONY: run test setup setup-test demo bench screenshots clean bundle
 
 setup:
 	@packaging/dev-setup.sh
@@ -25,3 +25,6 @@ bench: setup-test
 
 clean:
 	rm -rf build .pytest_cache
+
+bundle:
+	packaging/build-linux.sh
