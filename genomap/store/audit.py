@@ -13,9 +13,18 @@ their text, enums as their values; for an update only the columns that changed).
 row is about, so the History dock can ask for one person's or case's history
 with an index instead of reading JSON.
 
-Append-only: GenoMap has no code path that updates or deletes audit rows, and
-the database refuses them too (a trigger on SQLite and on PostgreSQL; see
-migration 0004).  The audit and access tables live in :data:`TEAM_METADATA`, not
+Append-only: GenoMap has no code path that deletes audit rows or changes who,
+when or what, and the database refuses it too (a trigger on SQLite and on
+PostgreSQL; see migrations 0004 and 0006).
+
+Deleted means gone (data protection): when a record is deleted, the values its
+audit rows hold are erased (set to NULL) in the same transaction, and the delete
+is recorded without values.  The trail keeps who added, changed and deleted the
+record and when; the deleted content itself -- a mistyped refuge address, a
+wrongly linked person's name -- leaves no trace in the file.  The database
+triggers allow exactly that erasure and nothing else.  For the same reason the
+edit's description is reduced to its first word ("Delete", "Add", "Edit"):
+the user-interface wording often names people.  The audit and access tables live in :data:`TEAM_METADATA`, not
 in ``SQLModel.metadata``: they are not family data, so exports, change sets and
 undo never include them.
 """
@@ -56,21 +65,36 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_table_row", "table_name", "row_key"),
 )
 
-#: SQL that makes the audit table append-only (also used by migration 0004's twin).
+_KEEP = ("id", "at", "user_name", "txn", "description", "source", "table_name", "row_key", "op",
+         "case_id", "person_id", "other_person_id")
+_SQLITE_UNCHANGED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _KEEP)
+_PG_UNCHANGED = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in _KEEP)
+
+#: SQL that makes the audit table append-only, except for erasing the values of a
+#: deleted record (also used by migrations 0004/0006).
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    f"WHEN NOT (NEW.old_values IS NULL AND NEW.new_values IS NULL AND {_SQLITE_UNCHANGED}) "
     "BEGIN SELECT RAISE(ABORT, 'the GenoMap audit trail cannot be changed'); END",
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'the GenoMap audit trail cannot be changed'); END",
 )
-POSTGRESQL_TRIGGERS = (
+POSTGRESQL_REFUSE_FUNCTION = (
     "CREATE OR REPLACE FUNCTION genomap_audit_refuse() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the GenoMap audit trail cannot be changed'; END; $$ LANGUAGE plpgsql",
+    "BEGIN "
+    f"IF TG_OP = 'UPDATE' AND NEW.old_values IS NULL AND NEW.new_values IS NULL AND {_PG_UNCHANGED} "
+    "THEN RETURN NEW; END IF; "
+    "RAISE EXCEPTION 'the GenoMap audit trail cannot be changed'; END; $$ LANGUAGE plpgsql"
+)
+POSTGRESQL_TRIGGERS = (
+    POSTGRESQL_REFUSE_FUNCTION,
     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION genomap_audit_refuse()",
     "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
     "FOR EACH STATEMENT EXECUTE FUNCTION genomap_audit_refuse()",
     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC",
+    # erasing a deleted record's values is the one update allowed (the trigger checks the rest)
+    "GRANT UPDATE (old_values, new_values) ON audit_log TO PUBLIC",
 )
 
 
@@ -158,11 +182,13 @@ def audit_rows(changes: Iterable, user: str, description: str, source: str = "ed
             if not changed:
                 continue
             old, new = _values(c.table, c.before, changed), _values(c.table, c.after, changed)
+        elif c.after is None:
+            old, new = None, None  # a delete keeps no values: deleted means gone
         else:
-            old, new = _values(c.table, c.before), _values(c.table, c.after)
+            old, new = None, _values(c.table, c.after)
         case_id, person, other = _about(c.table, c.key, c.after or c.before or {})
         rows.append({
-            "at": at, "user_name": user, "txn": txn, "description": description[:500],
+            "at": at, "user_name": user, "txn": txn, "description": neutral_description(description),
             "source": source, "table_name": c.table, "row_key": row_key(c.key), "op": c.op,
             "case_id": case_id, "person_id": person, "other_person_id": other,
             "old_values": old, "new_values": new,
@@ -173,10 +199,30 @@ def audit_rows(changes: Iterable, user: str, description: str, source: str = "ed
 def record(conn: sa.Connection, changes: Iterable, user: str, description: str,
            source: str = "edit") -> int:
     """Write the audit rows for ``changes`` in the caller's transaction; returns how many."""
+    changes = list(changes)
+    for c in changes:
+        if c.before is not None and c.after is None:
+            erase(conn, c.table, c.key)
     rows = audit_rows(changes, user, description, source)
     if rows:
         conn.execute(audit_log.insert(), rows)
     return len(rows)
+
+
+def erase(conn: sa.Connection, table: str, key: Sequence) -> None:
+    """Erase the recorded values of a deleted row (who/when/what stay)."""
+    conn.execute(
+        audit_log.update()
+        .where(audit_log.c.table_name == table, audit_log.c.row_key == row_key(key),
+               sa.or_(audit_log.c.old_values.is_not(None), audit_log.c.new_values.is_not(None)))
+        .values(old_values=None, new_values=None)
+    )
+
+
+def neutral_description(description: str) -> str:
+    """The first word of an edit's description ("Delete Amy Lee" -> "Delete"): no names."""
+    words = description.split()
+    return words[0][:40] if words else ""
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -205,6 +251,8 @@ class AuditEntry:
 
     def summary(self, limit: int = 4) -> str:
         """Plain words: "family name 'Lee' → 'Leigh'", "deleted", "added"."""
+        if self.op != "delete" and not self.old and not self.new:
+            return f"{'added' if self.op == 'insert' else 'changed'} (details erased when it was deleted)"
         if self.op == "insert":
             return f"added this {_noun(self.table)}"
         if self.op == "delete":

@@ -69,9 +69,9 @@ EXTENSION = ".genomap"
 #: ``PRAGMA application_id`` of every GenoMap file: the ASCII bytes "GMAP".
 APPLICATION_ID = 0x474D4150
 #: ``PRAGMA user_version`` written by this GenoMap (= number of the newest migration).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Alembic revision for each schema version.
-REVISIONS = {1: "0001", 2: "0002", 3: "0003", 4: "0004", 5: "0005"}
+REVISIONS = {1: "0001", 2: "0002", 3: "0003", 4: "0004", 5: "0005", 6: "0006"}
 BUSY_TIMEOUT_MS = 10_000
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
