@@ -222,7 +222,6 @@ class ConnectionsController(QObject):
             view_menu.addSeparator()
             view_menu.addAction(self.view_action)
             view_menu.addAction(self.layer_action)
-            view_menu.addAction(self.dock.toggleViewAction())
 
         canvas = window.canvas
         self._set_drawing = canvas.set_drawing

@@ -21,7 +21,7 @@ from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, QStandardPath
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDialog, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
-    QMainWindow, QMenu, QPushButton, QSizePolicy, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QMainWindow, QMenu, QPushButton, QSizePolicy, QStackedWidget, QTabBar, QToolBar, QVBoxLayout, QWidget,
 )
 
 from genomap import APP_NAME
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
         v.addWidget(self.banner)
-        self.risk_banner = RiskBanner()
+        self.risk_banner = RiskBanner(self.settings)  # one line; "Details ▾" opens the full text
         v.addWidget(self.risk_banner)
         v.addWidget(self.canvas, 1)
         self.welcome = WelcomePage()
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name
         self.people = PeoplePanel()
         self.details = DetailsPanel(self.run)
+        a["move_household"].setIconText("Move person")  # beside "Add household" in a narrow dock
         self.households = HouseholdsPanel([a["add_household"], a["move_household"]])
         self.agencies = AgenciesPanel([a["add_involvement"]])
         self.chronology = ChronologyPanel([a["add_event"]])
@@ -249,8 +250,15 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, m=months: self.set_moves_period(m))
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
-        for dock in self.docks:
-            panels.addAction(dock.toggleViewAction())
+        panels.setObjectName("menu_panels")
+        self.panels_menu = panels
+        reset = QAction("Reset panel layout", self)
+        reset.setObjectName("action_reset_layout")
+        reset.setStatusTip("Put the panels back where they start: the genogram in the middle, lists left, details right")
+        reset.triggered.connect(lambda _c=False: self.apply_default_layout())
+        self.actions_by_name["reset_layout"] = reset
+        panels.aboutToShow.connect(self._fill_panels_menu)  # docks installed later are listed too
+        self._fill_panels_menu()
 
         family_menu = bar.addMenu("Fa&mily")
         family_menu.addActions([a["add_person"], a["add_partner"], a["add_child"], a["add_parents"],
@@ -831,12 +839,85 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray) and not state.isEmpty():
                 self.restoreState(state)
             else:
-                for dock in self.docks:
-                    # the time and ecomap views open from View > Panels
-                    dock.setVisible(dock not in (self.timeline_dock, self.ecomap_dock))
+                self.apply_default_layout()
         else:
             for dock in self.docks:
                 dock.hide()
+
+    def _hide_stray_tab_bars(self) -> None:
+        """Hide dock tab bars left over from an earlier arrangement.
+
+        Qt keeps the tab bar of docks tabified before the window was first shown and
+        can show it again on top of another dock; only bars whose tabs are exactly a
+        visible group of tabbed docks belong on screen.
+        """
+        groups = []
+        for dock in self.docks:
+            if dock.isVisible() and not dock.isFloating():
+                mates = [d for d in self.tabifiedDockWidgets(dock) if d.isVisible()]
+                if mates:
+                    groups.append({dock.windowTitle(), *(d.windowTitle() for d in mates)})
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            texts = {bar.tabText(i) for i in range(bar.count())}
+            if bar.isVisible() and texts not in groups:
+                bar.hide()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        QTimer.singleShot(0, self._hide_stray_tab_bars)
+
+    def _fill_panels_menu(self) -> None:
+        self.panels_menu.clear()
+        for dock in self.docks:
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.panels_menu.addSeparator()
+        self.panels_menu.addAction(self.actions_by_name["reset_layout"])
+
+    def apply_default_layout(self) -> None:
+        """The calm starting arrangement, with the genogram the largest area.
+
+        Left: People above Households.  Right: Details, with Connections and
+        Significant adults as tabs, above Agencies & involvement with Chronology as
+        a tab.  The time views (Agencies over time, Ecomap) open from View > Panels.
+        Other docks keep their place and whether they are shown.
+        """
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        connections = getattr(getattr(self, "connections", None), "dock", None) or \
+            self.findChild(QDockWidget, "dock_connections")
+        register = getattr(self, "register_dock", None)
+        hidden = (self.timeline_dock, self.ecomap_dock)
+        shown = [d for d in (self.people_dock, self.households_dock, self.details_dock, connections, register,
+                             self.agencies_dock, self.chronology_dock) if d is not None]
+        for dock in (*shown, *hidden):
+            dock.setFloating(False)
+        self.addDockWidget(left, self.people_dock)
+        self.splitDockWidget(self.people_dock, self.households_dock, Qt.Orientation.Vertical)
+        self.addDockWidget(right, self.details_dock)
+        self.splitDockWidget(self.details_dock, self.agencies_dock, Qt.Orientation.Vertical)
+        last = self.details_dock
+        for dock in (connections, register):
+            if dock is not None:
+                self.tabifyDockWidget(last, dock)
+                last = dock
+        self.tabifyDockWidget(self.agencies_dock, self.chronology_dock)
+        if any(self.dockWidgetArea(d) != bottom for d in hidden):  # re-adding them leaves a stray tab bar
+            self.addDockWidget(bottom, self.timeline_dock)
+            self.tabifyDockWidget(self.timeline_dock, self.ecomap_dock)
+        for dock in (*shown, *hidden):
+            dock.setVisible(dock not in hidden)
+        self.details_dock.raise_()
+        self.agencies_dock.raise_()
+        w, h = max(self.width(), 800), max(self.height(), 600)
+        side = int(min(340, max(240, w * 0.205)))
+        detail = int(min(460, max(330, w * 0.265)))
+        self.resizeDocks([self.people_dock, self.details_dock], [side, detail], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.people_dock, self.households_dock], [int(h * 0.45), int(h * 0.55)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.details_dock, self.agencies_dock], [int(h * 0.55), int(h * 0.45)],
+                         Qt.Orientation.Vertical)
+        self._hide_stray_tab_bars()
+        QTimer.singleShot(0, self._hide_stray_tab_bars)  # after the layout has settled
 
     def _update_undo_actions(self) -> None:
         a = self.actions_by_name

@@ -19,9 +19,9 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QPushButton, QSpinBox, QSplitter, QStyle, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QListWidget, QPushButton, QScrollArea, QSpinBox, QSplitter, QStyle, QTableWidget, QTableWidgetItem,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from genomap.model.enums import ContactRestriction, TriState
@@ -59,7 +59,7 @@ class RegisterPanel(QWidget):
         top.addWidget(QLabel("Child"))
         self.child_combo = QComboBox()
         self.child_combo.setObjectName("registerChild")
-        self.child_combo.setMinimumContentsLength(14)
+        self.child_combo.setMinimumContentsLength(10)
         self.child_combo.activated.connect(lambda _i: self.set_child(self.child_combo.currentData()))
         top.addWidget(self.child_combo)
         self.as_at_label = QLabel()
@@ -74,9 +74,13 @@ class RegisterPanel(QWidget):
         self.pdf_button = QPushButton("Save PDF…")
         self.pdf_button.setToolTip("One page 'Who is around this child', with the protective marking")
         self.pdf_button.clicked.connect(self.save_pdf_dialog)
-        for b in (self.add_button, self.check_button, self.pdf_button):
-            top.addWidget(b)
         outer.addLayout(top)
+        buttons = QHBoxLayout()  # a row of their own: the dock stays narrow enough to sit beside the genogram
+        for b in (self.add_button, self.check_button, self.pdf_button):
+            b.setStyleSheet("padding: 5px 9px;")  # three to a row in a narrow dock
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
         self.homes_label = QLabel()
         self.homes_label.setWordWrap(True)
         outer.addWidget(self.homes_label)
@@ -100,11 +104,14 @@ class RegisterPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         split.addWidget(self.table)
 
-        lower = QWidget()
-        low = QHBoxLayout(lower)
-        low.setContentsMargins(0, 0, 0, 0)
+        lower = QTabWidget()  # entry, siblings and review as tabs: narrow docks never clip them
+        lower.setObjectName("registerTabs")
+        lower.setDocumentMode(True)
+        self.lower_tabs = lower
         self.editor = QGroupBox("Register entry")
+        self.editor.setFlat(True)
         form = QFormLayout(self.editor)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.may_collect = QComboBox()
         for label, v in _TRI:
             self.may_collect.addItem(label, v)
@@ -131,10 +138,14 @@ class RegisterPanel(QWidget):
         form.addRow("Last checked", self.last_checked)
         form.addRow(self.entry_error)
         form.addRow(self.apply_button)
-        low.addWidget(self.editor, 3)
-        side = QVBoxLayout()
+        entry_scroll = QScrollArea()  # the form scrolls rather than making the dock tall
+        entry_scroll.setWidgetResizable(True)
+        entry_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        entry_scroll.setWidget(self.editor)
+        lower.addTab(entry_scroll, "Entry")
         self.sibling_title = QLabel("Brothers and sisters")
         self.sibling_title.setStyleSheet("font-weight: bold;")
+        self.sibling_title.setWordWrap(True)
         self.siblings = QTableWidget(0, 3)
         self.siblings.setObjectName("registerSiblings")
         self.siblings.setHorizontalHeaderLabels(["Name", "Relationship", "Lives at"])
@@ -143,13 +154,17 @@ class RegisterPanel(QWidget):
         self.siblings.horizontalHeader().setStretchLastSection(True)
         self.review_title = QLabel()
         self.review_title.setStyleSheet("font-weight: bold;")
+        self.review_title.setWordWrap(True)
         self.review = QListWidget()
         self.review.setObjectName("registerReview")
-        side.addWidget(self.sibling_title)
-        side.addWidget(self.siblings, 1)
-        side.addWidget(self.review_title)
-        side.addWidget(self.review, 1)
-        low.addLayout(side, 4)
+        for title, table, tab in ((self.sibling_title, self.siblings, "Brothers and sisters"),
+                                  (self.review_title, self.review, "Annual review")):
+            page = QWidget()
+            pv = QVBoxLayout(page)
+            pv.setContentsMargins(4, 6, 4, 4)
+            pv.addWidget(title)
+            pv.addWidget(table, 1)
+            lower.addTab(page, tab)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)

@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
+    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -59,7 +59,9 @@ class RecordPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
         for col in range(1, len(columns)):
-            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            # fixed starting widths (the user can drag them): every column stays in view in a narrow dock
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.tree.header().resizeSection(col, 84)
         self.tree.itemSelectionChanged.connect(self._selected)
         layout.addWidget(self.tree, 1)
         self.empty = QLabel(empty_text)
@@ -74,6 +76,10 @@ class RecordPanel(QWidget):
     def add_row(self, parent: Optional[QTreeWidgetItem], cells: Sequence[str], ref=None) -> QTreeWidgetItem:
         item = QTreeWidgetItem(list(cells))
         item.setData(0, REF_ROLE, ref)
+        whole = " — ".join(c for c in cells if c)
+        for col, text in enumerate(cells):
+            if text:  # the whole row where a narrow column cuts it short
+                item.setToolTip(col, whole if col == 0 else text)
         if parent is None:
             self.tree.addTopLevelItem(item)
             font = item.font(0)
@@ -201,10 +207,10 @@ class ChronologyPanel(RecordPanel):
         self.entries: list = []
         self._snapshot = None
         self.filters: dict[str, QComboBox] = {}
-        grid = QHBoxLayout()
+        grid = QGridLayout()  # two by two: fits a narrow dock without clipping
         grid.setSpacing(4)
-        for key, caption in (("person", "Anyone"), ("household", "Any household"), ("agency", "Any agency"),
-                             ("kind", "Any kind")):
+        for n, (key, caption) in enumerate((("person", "Anyone"), ("household", "Any household"),
+                                            ("agency", "Any agency"), ("kind", "Any kind"))):
             box = QComboBox()
             box.setObjectName(f"chronologyFilter_{key}")
             box.setToolTip(f"Show only entries about this {key}")
@@ -213,7 +219,7 @@ class ChronologyPanel(RecordPanel):
             box.setMinimumContentsLength(6)
             box.currentIndexChanged.connect(lambda _i: self._fill())
             self.filters[key] = box
-            grid.addWidget(box, 1)
+            grid.addWidget(box, n // 2, n % 2)
         self.layout().insertLayout(1, grid)
         self.tree.itemSelectionChanged.connect(self._entry_selected)
 
