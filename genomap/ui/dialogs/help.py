@@ -101,6 +101,23 @@ def _sample_pixmap(primitives, scale: float = 2.0) -> QPixmap:
     return pix
 
 
+def fill_legend_table(table: QTableWidget, entries) -> None:
+    """One row per legend entry: its sample drawn like the genogram, then its label."""
+    table.setRowCount(len(entries))
+    table.verticalHeader().setDefaultSectionSize(40)
+    table.setColumnWidth(0, 90)
+    for i, entry in enumerate(entries):
+        cell = QLabel()
+        cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        try:
+            cell.setPixmap(_sample_pixmap(entry.sample))
+        except Exception:  # noqa: BLE001 - a sample that cannot be drawn keeps its label
+            pass
+        table.setCellWidget(i, 0, cell)
+        table.setItem(i, 1, QTableWidgetItem(entry.label))
+    table.horizontalHeader().setStretchLastSection(True)
+
+
 def legend_dialog(parent: QWidget, drawing) -> QDialog:
     dlg = _InfoDialog("Legend", parent)
     dlg.setObjectName("legendDialog")
@@ -116,18 +133,7 @@ def legend_dialog(parent: QWidget, drawing) -> QDialog:
         table.verticalHeader().hide()
         table.setShowGrid(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setDefaultSectionSize(40)
-        table.setColumnWidth(0, 84)
-        for i, entry in enumerate(entries):
-            cell = QLabel()
-            cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            try:
-                cell.setPixmap(_sample_pixmap(entry.sample))
-            except Exception:  # noqa: BLE001 - a sample that cannot be drawn keeps its label
-                pass
-            table.setCellWidget(i, 0, cell)
-            table.setItem(i, 1, QTableWidgetItem(entry.label))
-        table.horizontalHeader().setStretchLastSection(True)
+        fill_legend_table(table, entries)
         dlg.body.addWidget(table)
     dlg.finish()
     dlg.resize(420, 520)

@@ -149,22 +149,11 @@ class QuickGuideDialog(QDialog):
         self.show_legend(result)
 
     def show_legend(self, entries: list) -> None:
-        from genomap.ui.dialogs.help import _sample_pixmap
+        from genomap.ui.dialogs.help import fill_legend_table
 
         table = _table(len(entries))
         table.setObjectName("quickGuideSymbols")
-        table.verticalHeader().setDefaultSectionSize(40)
-        table.setColumnWidth(0, 90)
-        for i, entry in enumerate(entries):
-            cell = QLabel()
-            cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            try:
-                cell.setPixmap(_sample_pixmap(entry.sample))
-            except Exception:  # noqa: BLE001 - a sample that cannot be drawn keeps its label
-                pass
-            table.setCellWidget(i, 0, cell)
-            table.setItem(i, 1, QTableWidgetItem(entry.label))
-        table.horizontalHeader().setStretchLastSection(True)
+        fill_legend_table(table, entries)
         if self.symbols is not None:
             self.symbols_layout.removeWidget(self.symbols)
             self.symbols.deleteLater()
