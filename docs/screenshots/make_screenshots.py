@@ -2,9 +2,12 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_screenshots.py [OUT_DIR]
 
-Writes ``main_window.png`` (the demo family with the subject child selected),
-``context_menu.png`` (right-click on a person), ``details_form.png`` (editing a
-person, with an inline date message) and ``welcome.png`` (no file open).
+Writes, at 1400 x 900, ``main_window.png`` (the demo family with the visiting
+adult Darren Skelwith selected: the one-line risk alert, markers around his
+symbol), ``context_menu.png`` (right-click on a person), ``details_form.png``
+(editing a person, with an inline date message), ``significant_adults.png`` (the
+Significant adults dock for the subject child), ``connections_view.png`` (View >
+Connections across family maps) and ``welcome.png`` (no file open).
 Uses a throw-away settings file and data folder, so it never touches a user's own.
 """
 
@@ -22,7 +25,7 @@ from PySide6.QtGui import QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-SIZE = (1440, 900)
+SIZE = (1400, 900)
 
 
 def _settle(app: QApplication, window=None) -> None:
@@ -77,11 +80,39 @@ def make_screenshots(out_dir: Path = HERE) -> list[Path]:
 
         snapshot = window.snapshot
         subject = next((p for p in snapshot.people if p.is_subject), snapshot.people[0])
-        window.select([("person", subject.id)])
+        visitor = next((p for p in snapshot.people if p.name == "Darren Skelwith"), subject)
+        window.select([("person", visitor.id)])
         _settle(app, window)
         path = out_dir / "main_window.png"
         window.grab().save(str(path))
         written.append(path)
+
+        # The Significant adults dock (tabbed with Details) for the subject child.
+        window.register_dock.show()
+        window.register_dock.raise_()
+        panel = window.register_panel
+        index = panel.child_combo.findData(subject.id)
+        if index >= 0:
+            panel.child_combo.setCurrentIndex(index)
+            panel.set_child(subject.id)
+        _settle(app, window)
+        path = out_dir / "significant_adults.png"
+        window.grab().save(str(path))
+        written.append(path)
+        window.details_dock.raise_()
+        _settle(app, window)
+
+        # View > Connections across family maps: the graph of risk adults and the families they reach.
+        dialog = window.connections.open_view()
+        if dialog is not None:
+            dialog.resize(1100, 720)
+            _settle(app)
+            dialog.view.fit()
+            _settle(app)
+            path = out_dir / "connections_view.png"
+            dialog.grab().save(str(path))
+            written.append(path)
+            dialog.close()
 
         # Right-click an adult with partners: the person menu with its "Add child" choices.
         adult = max(snapshot.people, key=lambda p: len(window.partners_of(p.id)))

@@ -834,6 +834,7 @@ class MainWindow(QMainWindow):
             return
         self._chrome_shown = show
         self.toolbar.setVisible(show)
+        self.asat_toolbar.setVisible(show)  # no view date without a family map
         if show:
             state = self.settings.value("window/state")
             if isinstance(state, QByteArray) and not state.isEmpty():
@@ -914,7 +915,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.people_dock, self.details_dock], [side, detail], Qt.Orientation.Horizontal)
         self.resizeDocks([self.people_dock, self.households_dock], [int(h * 0.45), int(h * 0.55)],
                          Qt.Orientation.Vertical)
-        self.resizeDocks([self.details_dock, self.agencies_dock], [int(h * 0.55), int(h * 0.45)],
+        self.resizeDocks([self.details_dock, self.agencies_dock], [int(h * 0.6), int(h * 0.4)],
                          Qt.Orientation.Vertical)
         self._hide_stray_tab_bars()
         QTimer.singleShot(0, self._hide_stray_tab_bars)  # after the layout has settled
