@@ -1088,6 +1088,8 @@ class _TieRouter:
                         continue
                     ws = (w0, w1, w2, w3) if up == p else (w3, w2, w1, w0)
                     out.append((44.0 + bc + ic + 4 * (hi_row - lo_row - 1), ("s",) + ws + (1.0,)))
+        if d < 320:  # near neighbours: a plain bow reads best; detours only when it must
+            out = [(c + 40.0, cand) if cand[0] != "q" else (c, cand) for c, cand in out]
         out.sort(key=lambda t: t[0])
         return out
 
