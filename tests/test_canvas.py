@@ -437,22 +437,6 @@ def test_tooltip_escapes_html_in_names(qtbot):
     assert "Age 14" in html or "Age 13" in html
 
 
-def test_none_is_pinned_against_pyside_refcount_bug(qtbot):
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every void Qt call."""
-    import sys
-
-    from genomap.ui.canvas_compat import pin_none
-
-    pin_none()  # idempotent
-    if sys.version_info < (3, 12):
-        assert sys.getrefcount(None) > 1 << 39
-    v = GenogramView()
-    qtbot.addWidget(v)
-    item = v.scene().addRect(0, 0, 1, 1)
-    for _ in range(100_000):
-        item.setZValue(1.0)  # would abort with "none_dealloc" without the pin
-
-
 # -- scale -----------------------------------------------------------------------------
 
 def big_drawing(n: int = 1600) -> Drawing:

@@ -45,10 +45,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Optional
 
-from genomap.ui.canvas_compat import pin_none
-
-pin_none()  # before any Qt call: see canvas_compat (PySide6 6.12 + Python 3.11)
-
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction, QColor, QKeySequence, QPainter, QPainterPath,

@@ -32,13 +32,11 @@ from PySide6.QtWidgets import (
     QGraphicsScene, QStyleOptionGraphicsItem,
 )
 
-from genomap.ui.canvas_compat import pin_none
 from genomap.drawing.primitives import (
     DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, Polygon, Polyline,
     Primitive, Rect, Stroke, Text,
 )
 
-pin_none()  # PySide6 6.12 on Python 3.11 under-counts None; see canvas_compat
 
 DATA_REF = 0  # item.data(DATA_REF) -> primitive.ref, e.g. ("person", 12)
 DATA_LAYER = 1  # item.data(DATA_LAYER) -> primitive.layer, e.g. "households"
