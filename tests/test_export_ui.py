@@ -77,6 +77,13 @@ def test_export_for_parents_withholds_third_party_names(qtbot, demo_window, tmp_
     assert "OFFICIAL-SENSITIVE" in text
 
 
+def test_export_is_signed_with_the_settings_name_and_organisation(qtbot, demo_window, tmp_path):
+    demo_window.settings.setValue("user/name", "Sam Worker")
+    demo_window.settings.setValue("user/organisation", "Northshire Children's Services")
+    result = _export(qtbot, demo_window, tmp_path / "signed.pdf")
+    assert "Sam Worker, Northshire Children's Services" in _text(result.path)
+
+
 def test_export_refuses_an_empty_path_with_a_message(qtbot, demo_window):
     demo_window.actions_by_name["export"].trigger()
     dialog = demo_window.dialog

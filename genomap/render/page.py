@@ -189,17 +189,25 @@ def _legend_layout(n: int, region: Rect, side: str, col_w: float = LEGEND_COL_W
     else:
         cols = max(1, int((region.w - 2 * LEGEND_PAD) // LEGEND_COL_W))
         cols = min(cols, n)
+        # a long key (overlays add many entries) takes more, narrower columns before giving up
+        most_cols = max(cols, min(n, int((region.w - 2 * LEGEND_PAD) // LEGEND_COL_W_MIN)))
+        while cols < most_cols and _legend_h(math.ceil(n / cols)) > region.h * 0.6:
+            cols += 1
         rows = math.ceil(n / cols)
         cols = math.ceil(n / rows)  # as few columns as the rows need, then spread them out
         if n > 3:
             col_w = (region.w - 2 * LEGEND_PAD) / cols
         w = cols * col_w + 2 * LEGEND_PAD
-        h = rows * LEGEND_ROW_H + LEGEND_TITLE_H + 2 * LEGEND_PAD
+        h = _legend_h(rows)
         if h > region.h * 0.6:
             return None
         box = Rect(region.x, region.y, w, h)
         rest = Rect(region.x, region.y + h + GAP, region.w, region.h - h - GAP)
         return LegendLayout(box, cols, rows, col_w), rest
+
+
+def _legend_h(rows: int) -> float:
+    return rows * LEGEND_ROW_H + LEGEND_TITLE_H + 2 * LEGEND_PAD
 
 
 def _fit(drawing: Drawing, area: Rect) -> float:
@@ -231,10 +239,13 @@ def plan_pages(drawing: Drawing, paper: str = "A4", landscape: Optional[bool] = 
         s = _fit(drawing, area)
         if best is None or s > best[0] + 1e-9:
             best = (s, area, legend)
-    if best is None:  # a huge legend: give it the bottom half regardless
-        cols = max(1, int(body.w // col_w))
-        legend = LegendLayout(Rect(body.x, body.y, body.w, body.h / 2), cols, math.ceil(n / cols), col_w)
-        area = Rect(body.x, body.y + body.h / 2 + GAP, body.w, body.h / 2 - GAP)
+    if best is None:  # a huge key: as many narrow columns as fit, below the genogram
+        cols = max(1, min(n, int((body.w - 2 * LEGEND_PAD) // LEGEND_COL_W_MIN)))
+        rows = math.ceil(n / cols)
+        col_w = (body.w - 2 * LEGEND_PAD) / cols
+        h = min(_legend_h(rows), body.h * 0.75)
+        legend = LegendLayout(Rect(body.x, body.y, body.w, h), cols, rows, col_w)
+        area = Rect(body.x, body.y + h + GAP, body.w, body.h - h - GAP)
         best = (_fit(drawing, area), area, legend)
     scale, area, legend = best
 

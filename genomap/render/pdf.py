@@ -583,9 +583,19 @@ class _Composer:
             cy = r.top - 12 - (i // 2) * 21
             self.text(c, cx, cy, label.upper(), 6.5, bold=True, color=MUTED)
             if value:
-                self.text(c, cx, cy - 11, value, 9.5, bold=(label == "As at"), max_w=col_w - 6)
+                self._field_value(c, cx, cy - 11, value, col_w - 6, bold=(label == "As at"))
         self._page_field = (fx + col_w, r.top - 12 - 21 - 11)
         c.restoreState()
+
+    def _field_value(self, c: Canvas, x: float, y: float, value: str, max_w: float, bold: bool) -> None:
+        """A title-block value in full: smaller type for a long one, then two lines, never cut."""
+        for size in (9.5, 8.5, 7.5):
+            if self.fonts.width(value, size, bold) <= max_w:
+                self.text(c, x, y, value, size, bold=bold, max_w=max_w)
+                return
+        lines = self.wrap(value, 6.2, max_w, max_lines=2)
+        for i, line in enumerate(lines):
+            self.text(c, x, y + 5 - i * 6.8, line, 6.2, bold=bold, max_w=max_w)
 
     def _title_page_number(self, c: Canvas, total: int) -> None:
         x, y = getattr(self, "_page_field", (None, None))
@@ -615,13 +625,21 @@ class _Composer:
             top = top0 - row * pg.LEGEND_ROW_H
             cell_top = top - (pg.LEGEND_ROW_H - pg.LEGEND_CELL_H) / 2
             painter.draw(entry.sample, x, cell_top, 1.0)
-            lines = self.wrap(entry.label, size, lay.label_w, max_lines=2)
+            label_size, lines = self._legend_label(entry.label, size, lay.label_w)
             mid = cell_top - pg.LEGEND_CELL_H / 2
-            lead = size * 1.1
+            lead = label_size * 1.1
             first = mid - 2.6 + (len(lines) - 1) * lead / 2
             for k, line in enumerate(lines):
-                self.text(c, x + pg.LEGEND_CELL_W + 6, first - k * lead, line, size)
+                self.text(c, x + pg.LEGEND_CELL_W + 6, first - k * lead, line, label_size)
         c.restoreState()
+
+    def _legend_label(self, label: str, size: float, width: float) -> tuple[float, list[str]]:
+        """A key label in full on at most three lines of its row: smaller type before any cut."""
+        for s, max_lines in ((size, 2), (size - 0.8, 2), (size - 1.4, 3), (size - 2.0, 3)):
+            lines = self.wrap(label, s, width, max_lines=max_lines)
+            if " ".join(lines) == " ".join(label.split()):
+                return s, lines
+        return size - 2.0, self.wrap(label, size - 2.0, width, max_lines=3)
 
     # -- the genogram on page 1 (fitted, or an overview with the tile grid)
     def genogram_page(self, c: Canvas) -> None:

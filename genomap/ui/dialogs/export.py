@@ -94,8 +94,7 @@ class ExportDialog(QDialog):
         self.appendix.setChecked(True)
         self.marking = QLineEdit(str(settings.value("export/marking", "OFFICIAL-SENSITIVE")),
                                  objectName="export_marking")
-        self.prepared_by = QLineEdit(str(settings.value("user/name", "") or _os_user()),
-                                     objectName="export_prepared_by")
+        self.prepared_by = QLineEdit(_prepared_by(settings), objectName="export_prepared_by")
         self.dpi = QSpinBox(objectName="export_dpi")
         self.dpi.setRange(72, 600)
         self.dpi.setSingleStep(50)
@@ -227,6 +226,13 @@ class ExportDialog(QDialog):
         self.error_text = text
         self.status.setStyleSheet("color: #b42318;")
         self.status.setText(text)
+
+
+def _prepared_by(settings: QSettings) -> str:
+    """"Name, Organisation" from Edit > Settings (the OS account when no name is set)."""
+    name = str(settings.value("user/name", "") or "").strip() or _os_user()
+    organisation = str(settings.value("user/organisation", "") or "").strip()
+    return ", ".join(p for p in (name, organisation) if p)
 
 
 def _os_user() -> str:
