@@ -2,7 +2,8 @@
 
 An import is all or nothing.  Each importer first reads and checks its whole
 input (collecting :class:`Issue` s with line numbers or JSON paths), then writes
-everything in ONE :meth:`Document.edit` transaction.  When the input is
+everything in ONE transaction: :meth:`Document.bulk_insert` (GEDCOM, JSON: plain
+row dicts, validated, audited and undoable like an edit) or :meth:`Document.edit`.  When the input is
 malformed, a model rule is broken or the user cancels, the importer raises
 :class:`ImportFailed` / :class:`ImportCancelled` and the file is unchanged.
 On success it returns an :class:`ImportReport` saying what was mapped, what was
@@ -229,3 +230,22 @@ def target_case(session, case_ref: Optional[str], report: ImportReport, **new_ca
     report.created["case"] += 1
     report.case_id, report.case_reference = case.id, case.reference
     return case
+
+
+def target_case_bulk(writer, case_ref: Optional[str], report: ImportReport, **new_case_fields) -> int:
+    """:func:`target_case` for a bulk import (:meth:`Document.bulk_insert`): the case's id."""
+    from sqlalchemy import select
+
+    from genomap.model.tables import Case
+
+    if case_ref:
+        found = writer.session.execute(
+            select(Case.id, Case.reference).where(Case.reference == case_ref)).first()
+        if found is not None:
+            report.case_id, report.case_reference = found.id, found.reference
+            return found.id
+        new_case_fields = {**new_case_fields, "reference": case_ref}
+    (case_id,) = writer.insert(Case, [new_case_fields])
+    report.created["case"] += 1
+    report.case_id, report.case_reference = case_id, new_case_fields.get("reference", "")
+    return case_id

@@ -47,7 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from genomap.formats.common import (
-    CancelFlag, ImportFailed, ImportReport, Progress, ProgressFn, target_case,
+    CancelFlag, ImportFailed, ImportReport, Progress, ProgressFn, target_case_bulk,
 )
 from genomap.model import tables as T
 from genomap.model.dates import PartialDate, PartialDateError
@@ -624,65 +624,64 @@ def import_exchange(document, data: Any, *, report: Optional[ImportReport] = Non
         raise ImportFailed(report)
     total = sum(len(v) for v in converted.values()) or 1
 
-    def write(session):
+    def write(writer):
+        # Plain row dicts through Document.bulk_insert: one executemany per table.
         from genomap.model.tables import Case
 
+        session = writer.session
         done = 0
         if case_ref:
-            existing = session.scalars(select(Case).where(Case.reference == case_ref)).first()
+            existing = session.execute(select(Case.id).where(Case.reference == case_ref)).first()
             if existing is not None:
                 report.warn(f"added to the existing case {case_ref!r}; its title and details are unchanged",
                             path="$.case")
         else:
-            dup = session.scalars(select(Case).where(
+            dup = session.execute(select(Case.reference).where(
                 Case.reference == case_values.get("reference", ""), Case.reference != "")).first()
             if dup is not None:
                 report.warn(f"this file already has a case with reference {dup.reference!r}; "
                             "the imported map is a separate case", path="$.case.reference")
-        case = target_case(session, case_ref, report, **case_values)
+        case_id = target_case_bulk(writer, case_ref, report, **case_values)
         ids: dict[str, dict[str, int]] = {}
         for group in (("people", "households", "agencies"),
                       tuple(k for k in SECTION if k not in ("people", "households", "agencies"))):
-            made: dict[str, list] = {}
             for key in group:
                 s = SECTION[key]
-                objs = []
+                rows = []
                 for item, values in zip(data.get(key, []), converted[key]):
                     kw = dict(values)
                     for ref in s.refs:
                         target = item.get(ref.name)
                         kw[ref.column] = None if target is None else ids[ref.target][target]
                     if key == "events":
-                        kw["case_id"] = case.id
-                    objs.append(s.table(**kw))
+                        kw["case_id"] = case_id
+                    rows.append(kw)
                     done += 1
                     if done % 500 == 0:
                         tick(done, total)
-                session.add_all(objs)
-                made[key] = objs
-                report.created[s.table.__tablename__] += len(objs)
-            session.flush()
-            for key, objs in made.items():
-                ids[key] = {item["id"]: obj.id for item, obj in zip(data.get(key, []), objs)}
+                new_ids = writer.insert(s.table, rows)
+                ids[key] = {item["id"]: new_id for item, new_id in zip(data.get(key, []), new_ids)}
+                report.created[s.table.__tablename__] += len(rows)
             if group[0] == "people":
-                session.add_all([T.CaseMember(case_id=case.id, person_id=ids["people"][item["id"]], **m)
-                                 for item, m in zip(data.get("people", []), memberships)])
-        links = []
+                writer.insert(T.CaseMember, [{"case_id": case_id, "person_id": ids["people"][item["id"]], **m}
+                                             for item, m in zip(data.get("people", []), memberships)])
+        event_people, event_households = [], []
         for item in data.get("events", []):
             eid = ids["events"][item["id"]]
-            links += [T.EventPerson(event_id=eid, person_id=ids["people"][p]) for p in item.get("people", [])]
-            links += [T.EventHousehold(event_id=eid, household_id=ids["households"][h])
-                      for h in item.get("households", [])]
-        session.add_all(links)
+            event_people += [{"event_id": eid, "person_id": ids["people"][p]} for p in item.get("people", [])]
+            event_households += [{"event_id": eid, "household_id": ids["households"][h]}
+                                 for h in item.get("households", [])]
+        writer.insert(T.EventPerson, event_people)
+        writer.insert(T.EventHousehold, event_households)
         report.redaction_profiles = _import_redaction_profiles(data.get("redaction_profiles") or [], ids)
-        _save_profiles(session, report)
+        _save_profiles(writer, report)
         tick(total, total, force=True)
         tick.check()
         for s in SECTIONS:
             if data.get(s.key):
                 report.mapped[s.key] += len(data[s.key])
 
-    _run_edit(document, f"Import {report.source}", write, report)
+    _run_edit(document, f"Import {report.source}", write, report, bulk=True)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -711,12 +710,15 @@ def _import_redaction_profiles(profiles: list, ids: dict[str, dict[str, int]]) -
     return out
 
 
-def _save_profiles(session, report: ImportReport) -> None:
-    """Store imported profiles in the file; a name already used there gets an ' (imported)' suffix."""
+def _save_profiles(writer, report: ImportReport) -> None:
+    """Store imported profiles in the file; a name already used there gets an ' (imported)' suffix.
+
+    ``writer``: the import's :class:`~genomap.store.bulk.BulkWriter`.
+    """
     table = getattr(T, "RedactionProfile", None)
     if table is None or not report.redaction_profiles:
         return
-    existing = {r.name: r.settings for r in session.scalars(select(table))}
+    existing = {r.name: r.settings for r in writer.session.execute(select(table.name, table.settings))}
     saved = []
     for profile in report.redaction_profiles:
         settings = json.dumps({k: v for k, v in profile.to_dict().items() if k != "name"},
@@ -735,19 +737,22 @@ def _save_profiles(session, report: ImportReport) -> None:
             from dataclasses import replace
 
             profile = replace(profile, name=name)
-        session.add(table(name=name, settings=settings))
+        writer.insert(table, [{"name": name, "settings": settings}])
         existing[name] = settings
         report.created[table.__tablename__] += 1
         saved.append(profile)
     report.redaction_profiles = saved
 
 
-def _run_edit(document, description: str, fn, report: ImportReport) -> None:
-    """Run the import's one transaction; a broken model rule becomes an :class:`ImportFailed`."""
+def _run_edit(document, description: str, fn, report: ImportReport, bulk: bool = False) -> None:
+    """Run the import's one transaction; a broken model rule becomes an :class:`ImportFailed`.
+
+    ``bulk``: ``fn`` takes a :class:`~genomap.store.bulk.BulkWriter` (:meth:`Document.bulk_insert`).
+    """
     from genomap.store.document import ValidationError
 
     try:
-        document.edit(description, fn)
+        (document.bulk_insert if bulk else document.edit)(description, fn)
     except ValidationError as exc:
         for f in exc.findings:
             report.error(f"model rule: {f.message}")

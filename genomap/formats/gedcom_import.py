@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from genomap.formats.common import (
-    CancelFlag, ImportFailed, ImportReport, Progress, ProgressFn, target_case,
+    CancelFlag, ImportFailed, ImportReport, Progress, ProgressFn, target_case_bulk,
 )
 from genomap.formats.gedcom_dates import GedcomDate, parse_gedcom_date
 from genomap.model import tables as T
@@ -85,6 +85,7 @@ _CHARSETS = {
     "LATIN-1": "latin-1", "ISO-8859-1": "latin-1", "ISO8859-1": "latin-1", "ISO-8859-15": "iso8859-15",
 }
 _LINE = re.compile(rb"^[ \t]*(\d{1,3})[ \t]+(?:(@[^@\s][^@]*@)[ \t]+)?([A-Za-z0-9_]+)(?:[ \t](.*))?$", re.S)
+_ASCII_SUPERSETS = {"utf-8", "ascii", "cp1252", "cp437", "mac-roman", "latin-1", "iso8859-1", "iso8859-15"}
 _POINTER = re.compile(r"^@[^@\s][^@]*@$")
 
 
@@ -321,14 +322,16 @@ def tokenize(raw: bytes, report: ImportReport, encoding: Optional[str] = None,
 def _decode_all(records: list[Node], codec: str, report: ImportReport) -> None:
     bad_lines = 0
     todo: list[Node] = list(reversed(records))
-    is_utf8 = codec.replace("_", "-").lower() in ("utf-8", "utf8")
+    ascii_fast = codec == "gedcom" or codecs.lookup(codec).name in _ASCII_SUPERSETS
     while todo:
         node = todo.pop()
         raw = bytes(node.raw)
         node.raw = None  # type: ignore[assignment]  (free memory)
         if raw:
             try:
-                text = raw.decode(codec)
+                # Every codec GEDCOM uses is ASCII below 0x80 (ANSEL too); the ANSEL codec is
+                # pure Python and slow, so plain ASCII values skip it.
+                text = raw.decode("ascii") if ascii_fast and raw.isascii() else raw.decode(codec)
             except UnicodeDecodeError as exc:
                 bad_lines += 1
                 if bad_lines <= 20:
@@ -339,7 +342,7 @@ def _decode_all(records: list[Node], codec: str, report: ImportReport) -> None:
                         line=node.line,
                     )
                 text = raw.decode(codec, "replace")
-            if not is_utf8 or not text.isascii():
+            if not text.isascii():  # ASCII text is already NFC
                 text = unicodedata.normalize("NFC", text)
             if text.startswith("@@"):
                 text = text[1:]
@@ -1033,6 +1036,16 @@ def read_gedcom_plan(raw: bytes, report: ImportReport, *, encoding: Optional[str
 def import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport] = None,
                         case_ref: Optional[str] = None, encoding: Optional[str] = None, strict: bool = False,
                         tick: Optional[Progress] = None, started: Optional[float] = None) -> ImportReport:
+    from genomap.store.bulk import gc_paused
+
+    with gc_paused():  # reading builds a large acyclic tree: see gc_paused
+        return _import_gedcom_bytes(document, raw, report=report, case_ref=case_ref, encoding=encoding,
+                                    strict=strict, tick=tick, started=started)
+
+
+def _import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport], case_ref: Optional[str],
+                         encoding: Optional[str], strict: bool, tick: Optional[Progress],
+                         started: Optional[float]) -> ImportReport:
     started = started or time.perf_counter()
     report = report or ImportReport(source="(data)", format="GEDCOM")
     tick = tick or Progress(None, None, report.source)
@@ -1047,11 +1060,12 @@ def import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport] 
     source = mapper.source
     people_order = list(mapper.people)
 
-    def write(session):
+    def write(writer):
+        # Plain row dicts through Document.bulk_insert: one executemany per table.
         total = max(1, len(people_order))
-        case = target_case(session, case_ref, report, title=f"Imported from {report.source}",
-                           notes=f"Imported from {report.source} ({report.format}).")
-        persons = []
+        case_id = target_case_bulk(writer, case_ref, report, title=f"Imported from {report.source}",
+                                   notes=f"Imported from {report.source} ({report.format}).")
+        person_rows = []
         for xref in people_order:
             plan = mapper.people[xref]
             fields = dict(plan.fields)
@@ -1061,52 +1075,46 @@ def import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport] 
                             line=plan.line)
                 notes = notes[:MAX_NOTES]
             fields["notes"] = notes
-            persons.append(T.Person(**fields))
-        session.add_all(persons)
-        households = {key: T.Household(**h) for key, h in mapper.households.items()}
-        session.add_all(households.values())
+            person_rows.append(fields)
+        pid = dict(zip(people_order, writer.insert(T.Person, person_rows)))
+        hid = dict(zip(mapper.households, writer.insert(T.Household, list(mapper.households.values()))))
         tick(total // 3, total)
-        session.flush()
-        pid = {xref: p.id for xref, p in zip(people_order, persons)}
-        session.add_all([T.CaseMember(case_id=case.id, person_id=p.id) for p in persons])
-        report.created["person"] += len(persons)
-        report.created["household"] += len(households)
+        writer.insert(T.CaseMember, [{"case_id": case_id, "person_id": pid[x]} for x in people_order])
+        report.created["person"] += len(person_rows)
+        report.created["household"] += len(hid)
         parts = []
         for pp in mapper.partnerships:
-            fields = dict(pp.fields)
             notes = _join_notes(pp.notes, pp.kept)
-            parts.append(T.Partnership(person_a_id=pid[pp.a], person_b_id=pid[pp.b], notes=notes[:MAX_NOTES],
-                                       status=FactStatus.REPORTED, source=source, **fields))
-        session.add_all(parts)
+            parts.append({**pp.fields, "person_a_id": pid[pp.a], "person_b_id": pid[pp.b],
+                          "notes": notes[:MAX_NOTES], "status": FactStatus.REPORTED, "source": source})
+        writer.insert(T.Partnership, parts)
         report.created["partnership"] += len(parts)
-        links = [T.ParentLink(parent_id=pid[l.parent], child_id=pid[l.child], kind=l.kind, notes=l.notes,
-                              status=FactStatus.REPORTED, source=source) for l in mapper.links]
-        session.add_all(links)
+        links = [{"parent_id": pid[l.parent], "child_id": pid[l.child], "kind": l.kind, "notes": l.notes,
+                  "status": FactStatus.REPORTED, "source": source} for l in mapper.links]
+        writer.insert(T.ParentLink, links)
         report.created["parentlink"] += len(links)
         tick(total // 2, total)
         residences = []
         for xref in people_order:
             plan = mapper.people[xref]
-            made: list[T.Residence] = []
+            made: list[dict] = []
             for r in plan.residences:
-                res = T.Residence(person_id=pid[xref], household_id=households[r["household"]].id,
-                                  kind=ResidenceKind.LIVES, start=r["start"], end=r["end"], notes=r["notes"],
-                                  source=source)
+                res = {"person_id": pid[xref], "household_id": hid[r["household"]], "kind": ResidenceKind.LIVES,
+                       "start": r["start"], "end": r["end"], "notes": r["notes"], "source": source}
                 if any(not _certainly_apart(res, other) for other in made):
-                    res.overlap_ok = True
+                    res["overlap_ok"] = True
                     report.warn(f"{xref}: residence periods may overlap; recorded as a deliberate overlap "
                                 "(check the dates)", line=r["line"])
                 made.append(res)
             residences.extend(made)
-        session.add_all(residences)
+        writer.insert(T.Residence, residences)
         report.created["residence"] += len(residences)
         tick.check()
-        session.flush()
         tick(total, total, force=True)
 
     from genomap.formats.exchange import _run_edit
 
-    _run_edit(document, f"Import {report.source}", write, report)
+    _run_edit(document, f"Import {report.source}", write, report, bulk=True)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1114,8 +1122,9 @@ def import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport] 
 def _certainly_apart(a, b) -> bool:
     """Do two residence periods certainly not overlap?  (Undated periods might.)"""
     def bounds(r):
-        lo = r.start.earliest() if r.start is not None else None
-        hi = r.end.latest() if r.end is not None else None
+        start, end = r["start"], r["end"]
+        lo = start.earliest() if start is not None else None
+        hi = end.latest() if end is not None else None
         return lo, hi
 
     a_lo, a_hi = bounds(a)

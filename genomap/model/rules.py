@@ -189,39 +189,73 @@ class _Lookups:
 
 
 class _Preloaded(_Lookups):
-    """Every row loaded once: checks a whole database (or a big import) without N+1 queries."""
+    """Every row loaded once: checks a whole database (or a big import) without N+1 queries.
+
+    :meth:`add` indexes rows that are not (or not yet) loaded from the session --
+    the rows of a bulk insert (:meth:`Document.bulk_insert`).
+    """
 
     def __init__(self, session: Session, full: bool = True):
         super().__init__(session)
         self.full = full
-        self.people = {p.id: p for p in session.scalars(select(Person))}
-        self.households = {h.id: h for h in session.scalars(select(Household))}
-        self.agencies = {a.id: a for a in session.scalars(select(Agency))}
-        self.events = {e.id: e for e in session.scalars(select(Event))}
-        self.parent_links = list(session.scalars(select(ParentLink)))
+        self.people: dict = {}
+        self.households: dict = {}
+        self.agencies: dict = {}
+        self.events: dict = {}
+        self.parent_links: list = []
+        self.residences: list = []
+        self.partnerships: list = []
         self._bio: dict[int, list[ParentLink]] = defaultdict(list)
-        for link in self.parent_links:
-            if link.kind == ParentLinkKind.BIOLOGICAL:
-                self._bio[link.child_id].append(link)
-        self.residences = list(session.scalars(select(Residence)))
         self._lives: dict[int, list[Residence]] = defaultdict(list)
-        for r in self.residences:
-            if r.kind == ResidenceKind.LIVES:
-                self._lives[r.person_id].append(r)
         self._event_people: dict[int, list[int]] = defaultdict(list)
         self._person_events: dict[int, list[Event]] = defaultdict(list)
-        for ep in session.scalars(select(EventPerson)):
-            self._event_people[ep.event_id].append(ep.person_id)
-            if ep.event_id in self.events:
-                self._person_events[ep.person_id].append(self.events[ep.event_id])
         self._links_of: dict[int, list[ParentLink]] = defaultdict(list)
-        for link in self.parent_links:
+        self._partnerships_of: dict[int, list[Partnership]] = defaultdict(list)
+        self._index(
+            people=list(session.scalars(select(Person))),
+            households=list(session.scalars(select(Household))),
+            agencies=list(session.scalars(select(Agency))),
+            events=list(session.scalars(select(Event))),
+            parent_links=list(session.scalars(select(ParentLink))),
+            residences=list(session.scalars(select(Residence))),
+            event_people=list(session.scalars(select(EventPerson))),
+            partnerships=list(session.scalars(select(Partnership))),
+        )
+
+    def add(self, objects: Iterable[object]) -> None:
+        """Index more rows (new rows of a bulk insert); other tables are ignored."""
+        groups: dict[type, list] = defaultdict(list)
+        for obj in objects:
+            groups[type(obj)].append(obj)
+        self._index(
+            people=groups[Person], households=groups[Household], agencies=groups[Agency],
+            events=groups[Event], parent_links=groups[ParentLink], residences=groups[Residence],
+            event_people=groups[EventPerson], partnerships=groups[Partnership],
+        )
+
+    def _index(self, *, people, households, agencies, events, parent_links, residences, event_people,
+               partnerships) -> None:
+        self.people.update((p.id, p) for p in people)
+        self.households.update((h.id, h) for h in households)
+        self.agencies.update((a.id, a) for a in agencies)
+        self.events.update((e.id, e) for e in events)
+        for link in parent_links:
+            self.parent_links.append(link)
+            if link.kind == ParentLinkKind.BIOLOGICAL:
+                self._bio[link.child_id].append(link)
             self._links_of[link.parent_id].append(link)
             if link.child_id != link.parent_id:
                 self._links_of[link.child_id].append(link)
-        self.partnerships = list(session.scalars(select(Partnership)))
-        self._partnerships_of: dict[int, list[Partnership]] = defaultdict(list)
-        for r in self.partnerships:
+        for r in residences:
+            self.residences.append(r)
+            if r.kind == ResidenceKind.LIVES:
+                self._lives[r.person_id].append(r)
+        for ep in event_people:
+            self._event_people[ep.event_id].append(ep.person_id)
+            if ep.event_id in self.events:
+                self._person_events[ep.person_id].append(self.events[ep.event_id])
+        for r in partnerships:
+            self.partnerships.append(r)
             self._partnerships_of[r.person_a_id].append(r)
             if r.person_b_id != r.person_a_id:
                 self._partnerships_of[r.person_b_id].append(r)
@@ -267,19 +301,30 @@ class _Preloaded(_Lookups):
 BULK_ROWS = 200
 
 
-def validate(session: Session, objects: Iterable[object]) -> list[Finding]:
-    """Check the rows an edit inserted or changed; errors first, no duplicates."""
+def preload(session: Session) -> _Preloaded:
+    """Every row read once, for :func:`validate` ``look=`` (add new rows with ``.add``)."""
+    return _Preloaded(session, full=False)
+
+
+def validate(session: Session, objects: Iterable[object],
+             look: Optional[_Preloaded] = None) -> list[Finding]:
+    """Check the rows an edit inserted or changed; errors first, no duplicates.
+
+    ``look``: rows preloaded by :func:`preload` (bulk mode whatever the number of rows).
+    """
     objects = list(objects)
-    bulk = len(objects) > BULK_ROWS
-    look = _Preloaded(session, full=False) if bulk else _Lookups(session)
+    bulk = look is not None or len(objects) > BULK_ROWS
+    if look is None:
+        look = _Preloaded(session, full=False) if bulk else _Lookups(session)
     found: list[Finding] = []
     cycle_children: set[int] = set()
+    checked = {id(obj) for obj in objects}  # rows checked anyway: not again as a person's related rows
     for obj in objects:
         found.extend(_check_row(look, obj))
         if isinstance(obj, ParentLink) and obj.parent_id != obj.child_id:
             cycle_children.add(obj.child_id)
         if isinstance(obj, Person) and obj.id is not None:
-            found.extend(_check_related_to_person(look, obj))
+            found.extend(_check_related_to_person(look, obj, checked))
     if bulk and cycle_children:
         for cycle in _all_cycles(look.parent_links):
             found.append(_cycle_finding(look, cycle))
@@ -350,14 +395,22 @@ def _check_row(look: _Lookups, obj) -> Iterator[Finding]:
             yield from _event_before_birth(look, event, obj.person_id)
 
 
-def _check_related_to_person(look: _Lookups, person: Person) -> Iterator[Finding]:
-    """A changed birth date can make the person's links and events look wrong."""
+def _check_related_to_person(look: _Lookups, person: Person,
+                             checked: frozenset | set = frozenset()) -> Iterator[Finding]:
+    """A changed birth date can make the person's links and events look wrong.
+
+    Rows in ``checked`` (``id()`` of rows the same validation checks in full) are skipped:
+    their own check already yields every finding this would.
+    """
     for link in look.links_of(person.id):
-        yield from (f for f in _parent_link(look, link) if not f.is_error)
+        if id(link) not in checked:
+            yield from (f for f in _parent_link(look, link) if not f.is_error)
     for r in look.partnerships_of(person.id):
-        yield from (f for f in _partnership(look, r) if not f.is_error)
+        if id(r) not in checked:
+            yield from (f for f in _partnership(look, r) if not f.is_error)
     for event in look.events_of(person.id):
-        yield from _event_before_birth(look, event, person.id)
+        if id(event) not in checked:
+            yield from _event_before_birth(look, event, person.id)
 
 
 def _period(obj, what: str) -> Iterator[Finding]:

@@ -130,15 +130,25 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # one encoder, not one per row
+_SENSITIVE_COLUMNS: dict[str, frozenset] = {}
+for _t, _c in SENSITIVE:
+    _SENSITIVE_COLUMNS[_t] = _SENSITIVE_COLUMNS.get(_t, frozenset()) | {_c}
+
+
 def _values(table: str, row: Optional[dict], only: Optional[Iterable[str]] = None) -> Optional[str]:
     if row is None:
         return None
-    keys = [k for k in row if k not in _SKIP and (only is None or k in only)]
+    sensitive = _SENSITIVE_COLUMNS.get(table, ())
     out = {}
-    for k in keys:
-        v = json_value(row[k])
-        out[k] = WITHHELD if (table, k) in SENSITIVE and v not in (None, "") else v
-    return json.dumps(out, ensure_ascii=False, sort_keys=True)
+    for k, v in row.items():
+        if k in _SKIP or (only is not None and k not in only):
+            continue
+        if v.__class__ not in _PLAIN:
+            v = json_value(v)
+        out[k] = WITHHELD if k in sensitive and v not in (None, "") else v
+    return _ENCODE(out)
 
 
 def _changed(before: dict, after: dict) -> list[str]:
@@ -175,6 +185,7 @@ def audit_rows(changes: Iterable, user: str, description: str, source: str = "ed
     """The ``audit_log`` rows for ``changes`` (:class:`~genomap.store.changes.RowChange`)."""
     txn = txn or str(uuid.uuid4())
     at = at or datetime.now(timezone.utc)
+    description = neutral_description(description)
     rows = []
     for c in changes:
         if c.before is not None and c.after is not None:
@@ -188,7 +199,7 @@ def audit_rows(changes: Iterable, user: str, description: str, source: str = "ed
             old, new = None, _values(c.table, c.after)
         case_id, person, other = _about(c.table, c.key, c.after or c.before or {})
         rows.append({
-            "at": at, "user_name": user, "txn": txn, "description": neutral_description(description),
+            "at": at, "user_name": user, "txn": txn, "description": description,
             "source": source, "table_name": c.table, "row_key": row_key(c.key), "op": c.op,
             "case_id": case_id, "person_id": person, "other_person_id": other,
             "old_values": old, "new_values": new,

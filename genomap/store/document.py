@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from genomap.model.tables import ALL_TABLES  # noqa: F401  (registers tables)
 from genomap.store import access as _access
 from genomap.store import audit as _audit
 from genomap.store.changes import ChangeRecorder, ChangeSet
+
+if TYPE_CHECKING:
+    from genomap.store.bulk import BulkWriter
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +204,55 @@ class Document:
                 raise
             finally:
                 recorder.close()
+        self.versions.wrote(change_set.changes)
+        if change_set:
+            self._notify(change_set)
+        return change_set
+
+    def bulk_insert(self, description: str, fn: Callable[["BulkWriter"], object]) -> ChangeSet:
+        """Insert many rows (an import) as one validated, audited transaction; return its change set.
+
+        ``fn(writer)`` inserts plain row dicts with ``writer.insert(Model, rows)``
+        (:class:`~genomap.store.bulk.BulkWriter`: Core ``executemany``, ids back
+        through ``RETURNING``) and may read through ``writer.session``.  Same
+        guarantees as :meth:`edit`: all or nothing, the model rules (bulk mode)
+        over every inserted row -- :class:`ValidationError` and nothing written
+        when one is broken --, the audit rows in the same transaction, and a
+        change set whose ``inverse()`` removes exactly the inserted rows.
+        """
+        from genomap.store import bulk, concurrency
+
+        with bulk.gc_paused(), \
+                concurrency.EditSession(self.engine, expire_on_commit=False, autoflush=False) as session:
+            conn = session.connection()
+            old_cache = bulk.sqlite_bulk_pragmas(conn)
+            try:
+                # The rules read the rows already in the file once, before the insert;
+                # the new rows are added from the writer's dicts (no ORM round trip).
+                look = rules.preload(session)
+                writer = bulk.BulkWriter(session)
+                try:
+                    fn(writer)
+                except sa.exc.IntegrityError as exc:
+                    raise ValidationError([_integrity_finding(exc)]) from None
+                look.add(writer.objects)
+                findings = rules.validate(session, writer.objects, look=look)
+                errors = [f for f in findings if f.is_error]
+                if errors:
+                    raise ValidationError(errors)
+                change_set = ChangeSet(description, tuple(writer.changes))
+                if self.access is not None and self.access.restricted:
+                    _access.add_access(conn, [c.key[0] for c in change_set.changes
+                                              if c.table == "case" and c.op == "insert"],
+                                       self.user, _access.OWNER)
+                _audit.record(conn, change_set.changes, self.user, description)
+                bulk.restore_pragmas(conn, old_cache)
+                old_cache = None
+                session.commit()
+            except Exception:
+                bulk.restore_pragmas(conn, old_cache)
+                session.rollback()
+                raise
         self.versions.wrote(change_set.changes)
         if change_set:
             self._notify(change_set)
