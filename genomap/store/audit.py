@@ -216,7 +216,9 @@ def record(conn: sa.Connection, changes: Iterable, user: str, description: str,
             erase(conn, c.table, c.key)
     rows = audit_rows(changes, user, description, source)
     if rows:
-        conn.execute(audit_log.insert(), rows)
+        from genomap.store.bulk import executemany
+
+        executemany(conn, audit_log, rows)
     return len(rows)
 
 

@@ -128,7 +128,7 @@ class BulkWriter:
             ids = list(range(first, first + len(full)))
             for values, new_id in zip(full, ids):
                 values[info.pk] = new_id
-            self.conn.execute(sa.insert(info.table), full)
+            executemany(self.conn, info.table, full)
         elif info.pk is not None:
             stmt = sa.insert(info.table).returning(info.table.c[info.pk], sort_by_parameter_order=True)
             ids = list(self.conn.execute(stmt, full).scalars())
@@ -138,7 +138,7 @@ class BulkWriter:
                 values[info.pk] = new_id
         else:
             ids = []
-            self.conn.execute(sa.insert(info.table), full)
+            executemany(self.conn, info.table, full)
         pk_cols = [c.name for c in info.table.primary_key.columns]
         new_instance = info.manager.new_instance
         for values in full:
@@ -148,6 +148,35 @@ class BulkWriter:
             obj.__dict__.update(after)
             self.objects.append(obj)
         return ids
+
+
+def executemany(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` ``rows`` (all with the same keys) in one ``executemany``.
+
+    On SQLite the values go through each column type's own bind processor (what
+    SQLAlchemy Core does per row) and straight to the driver's ``executemany``:
+    Core's per-row parameter bookkeeping was a tenth of a large import.  Other
+    databases: Core.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), rows)
+        return
+    dialect = conn.dialect
+    names = list(rows[0])
+    processors = [(i, p) for i, p in enumerate(
+        table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names) if p is not None]
+    prep = dialect.identifier_preparer
+    sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(n) for n in names)}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    params = []
+    for row in rows:
+        values = [row[n] for n in names]
+        for i, process in processors:
+            values[i] = process(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
 
 
 def sqlite_bulk_pragmas(conn: sa.Connection) -> Optional[int]:
