@@ -162,7 +162,7 @@ def test_generated_families_round_trip(seed, size):
 
 @pytest.mark.slow
 def test_large_public_sample_imports_and_draws(tmp_path):
-    """royal92.ged: ~3,000 people in ANSEL; imports into a file and can be laid out and drawn."""
+    """royal92.ged: ~3,000 people in ANSEL; imports into a file, is laid out, drawn and printed."""
     doc = Document.create(tmp_path / "royal.genomap")
     t0 = time.perf_counter()
     report = import_gedcom(doc, DATA / "royal92.ged")
@@ -175,6 +175,15 @@ def test_large_public_sample_imports_and_draws(tmp_path):
     assert len(snap.people) == 3010
     drawing = pipeline.draw_family(snap)
     assert drawing.width > 0 and len(drawing.primitives) > 3010
+    # ... and prints: a tiled PDF of the whole family with a readable page 1
+    from pypdf import PdfReader
+
+    from genomap.export import export_case
+
+    result = export_case(doc, tmp_path / "royal.pdf", case=report.case_id, appendix=False)
+    reader = PdfReader(str(result.path))
+    assert result.tiled and len(reader.pages) > 2
+    assert "OFFICIAL-SENSITIVE" in reader.pages[0].extract_text()
     doc.close()
     reopened = Document.open(tmp_path / "royal.genomap")
     with reopened.read() as s:
