@@ -103,3 +103,18 @@ def test_print_paints_the_genogram_key_and_marking(qtbot, demo_window, tmp_path)
     text = _text(out)
     assert text.count("OFFICIAL-SENSITIVE") >= 2  # top and bottom of the page
     assert "Mia Pellbrook" in text and "Key" in text
+
+
+def test_connection_markers_go_only_into_unredacted_copies(qtbot, demo_window):
+    """The chain-link markers disclose other families: on paper for professionals only."""
+    qtbot.waitUntil(lambda: bool(demo_window.connections.case_conn), timeout=20000)
+    assert "connections" in printable_drawing(demo_window).layers()
+    demo_window.actions_by_name["export"].trigger()
+    dialog = demo_window.dialog
+    snap, day = demo_window.snapshot, demo_window.as_at
+    dialog.profile.setCurrentIndex(dialog.profile.findData("professionals"))
+    assert "connections" in dialog.draw(snap, day, None).layers()
+    dialog.profile.setCurrentIndex(dialog.profile.findData("parents"))
+    assert "connections" not in dialog.draw(snap, day, None).layers()
+    demo_window.connections.layer_action.setChecked(False)  # switched off on screen: not printed
+    assert "connections" not in printable_drawing(demo_window).layers()

@@ -7,7 +7,7 @@ view date, same overlays -- so screen, paper and file agree.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -21,8 +21,18 @@ def _export_overlays(window):
     return options() if callable(options) else None
 
 
-def _overlay_draw(window):
-    """The export pipeline with the window's current overlays on top of the base genogram."""
+def _connection_markers(window, drawing):
+    """The chain-link markers of people in other family maps, when the user shows them."""
+    connections = getattr(window, "connections", None)
+    action = getattr(connections, "layer_action", None)
+    if connections is None or (action is not None and not action.isChecked()):
+        return drawing
+    return connections.decorate(drawing)
+
+
+def _overlay_draw(window, unredacted: Callable[[], bool] = lambda: True):
+    """The export pipeline: the base genogram, the switched-on overlays and -- only in an
+    unredacted copy, since they disclose other families -- the connection markers."""
     options = _export_overlays(window)
     if options is None:
         return None
@@ -30,7 +40,8 @@ def _overlay_draw(window):
     from genomap.pipeline import draw_family
 
     def draw(snapshot, day, draw_options):
-        return add_overlays(draw_family(snapshot, day, draw_options), snapshot, day, options)
+        drawing = add_overlays(draw_family(snapshot, day, draw_options), snapshot, day, options)
+        return _connection_markers(window, drawing) if unredacted() else drawing
 
     return draw
 
@@ -42,8 +53,17 @@ def printable_drawing(window):
     if base is not None and options is not None and window.snapshot is not None:
         from genomap.drawing.overlays import add_overlays
 
-        return add_overlays(base, window.snapshot, window.as_at, options)
+        return _connection_markers(window, add_overlays(base, window.snapshot, window.as_at, options))
     return getattr(window, "drawing", None)
+
+
+def _hides_nothing(profile_name) -> bool:
+    from genomap.redaction import get_profile
+
+    try:
+        return get_profile(profile_name).hides_nothing
+    except Exception:  # noqa: BLE001 - a profile stored in the file: treat as redacting
+        return False
 
 
 def profile_names(document) -> list[str]:
@@ -62,7 +82,8 @@ def open_export_dialog(window) -> Optional[ExportDialog]:
         return None
     dialog = ExportDialog(window.document, window.case_id, getattr(window, "as_at", None), window.settings,
                           profile_names(window.document), snapshot=window.snapshot,
-                          draw=_overlay_draw(window), parent=window)
+                          parent=window)
+    dialog.draw = _overlay_draw(window, unredacted=lambda: _hides_nothing(dialog.profile.currentData()))
     dialog.exported.connect(
         lambda result: window.statusBar().showMessage(f"Exported to {result.path}", 8000)
     )
