@@ -101,3 +101,17 @@ def test_a_local_file_has_one_user_and_no_access_lists(tmp_path):
         assert doc.access is None
         with doc.read() as s:
             assert len(repository.search_people(s, "ann")) == 1
+
+
+def test_register_entries_of_a_hidden_family_are_invisible(team):
+    """A school's register notes about a child in a family map Bob cannot open stay hidden."""
+    alice, bob, case_a, case_b, mia, mum, darren = team
+    from genomap.model.tables import SignificantAdult
+    from genomap.register import set_entry
+
+    alice.edit("Register", lambda s: set_entry(s, mia, mum, contact_arrangement="Collects Fridays",
+                                                notes="Alpha school note"))
+    with alice.read() as s:
+        assert [e.notes for e in s.query(SignificantAdult).all()] == ["Alpha school note"]
+    with bob.read() as s:
+        assert s.query(SignificantAdult).all() == []

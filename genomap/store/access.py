@@ -108,6 +108,8 @@ class AccessPolicy:
             (T.LegalStatus, person(T.LegalStatus.person_id)),
             (T.MatchDecision, sa.and_(person(T.MatchDecision.person_a_id),
                                       person(T.MatchDecision.person_b_id))),
+            (T.SignificantAdult, sa.and_(person(T.SignificantAdult.child_id),
+                                         person(T.SignificantAdult.adult_id))),
             (T.Household, household_ok),
             (T.Involvement, sa.and_(
                 maybe_person(T.Involvement.person_id),
