@@ -38,13 +38,12 @@ from typing import Any, Iterable, Optional, Sequence
 from genomap.analysis.risk import HARM_KINDS, active_flags
 from genomap.model.dates import PartialDate
 from genomap.model.enums import (
-    ContactRestriction, FactStatus, ParentLinkKind, PartnershipKind, PregnancyOutcome, ResidenceKind,
+    ContactRestriction, FactStatus, ParentLinkKind, PartnershipKind, ResidenceKind,
     Sex, TieKind, TriState,
 )
 from genomap.model.kinship import KinshipIndex, subject_children
 from genomap.store.snapshot import FamilySnapshot
 
-ADULT_AGE = 18
 REVIEW_MONTHS = 12
 
 # how the adult is present where the child is
@@ -211,16 +210,11 @@ def default_child(snap: FamilySnapshot) -> Optional[int]:
 
 
 def _is_adult(snap: FamilySnapshot, pid: int, day: date) -> bool:
-    p = snap.person(pid)
-    if p.pregnancy is not PregnancyOutcome.NONE or not p.exists_on(day) or p.is_dead_on(day):
-        return False
-    age = p.age_on(day)
-    return age is None or age >= ADULT_AGE
+    return snap.person(pid).is_adult_on(day)
 
 
 def _alive_child(snap: FamilySnapshot, pid: int, day: date) -> bool:
-    p = snap.person(pid)
-    return p.pregnancy is PregnancyOutcome.NONE and p.exists_on(day) and not p.is_dead_on(day)
+    return snap.person(pid).is_living_on(day)
 
 
 def build_register(snap: FamilySnapshot, child: int, as_at: Optional[date] = None,

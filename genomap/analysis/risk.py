@@ -15,8 +15,6 @@ from typing import Iterable, Optional
 from genomap.model.enums import FactStatus, ResidenceKind, RiskKind
 from genomap.store.snapshot import FamilySnapshot, RiskFlagView
 
-ADULT_AGE = 18
-
 # Flags about harm to others: their holders' reach to children is drawn and listed in
 # the banner.  Mental health and substance misuse are a parent's vulnerabilities: they
 # are marked on the person but are not, by themselves, a risk adult's "reach".
@@ -72,11 +70,7 @@ class RiskAdult:
 
 
 def is_child(snap: FamilySnapshot, pid: int, day: date) -> bool:
-    p = snap.person(pid)
-    if p.pregnancy.value != "none" or not p.exists_on(day) or p.is_dead_on(day):
-        return False
-    age = p.age_on(day)
-    return age is not None and age < ADULT_AGE
+    return snap.person(pid).is_child_on(day)
 
 
 def risk_adults(snap: FamilySnapshot, day: date,

@@ -44,8 +44,8 @@ from genomap.model.tables import (
     Case, CaseMember, EventPerson, Involvement, LegalStatus, MatchDecision, ParentLink, Partnership,
     Person, Residence, RiskFlag, Tie, utcnow,
 )
+from genomap.store.snapshot import ADULT_AGE
 
-ADULT_AGE = 18
 
 
 # -- records for matching ---------------------------------------------------------------

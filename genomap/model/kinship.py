@@ -20,9 +20,8 @@ from typing import Iterable, Optional
 from genomap.model.enums import (
     ParentLinkKind, PartnershipKind, PregnancyOutcome, ResidenceKind, Sex,
 )
-from genomap.store.snapshot import FamilySnapshot, PersonView
+from genomap.store.snapshot import ADULT_AGE, FamilySnapshot, PersonView
 
-ADULT_AGE = 18
 
 # Categories of :class:`Kinship`; "family" ones are relatives by blood, adoption,
 # kinship care or marriage; the rest are third parties for redaction purposes.

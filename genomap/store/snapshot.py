@@ -20,6 +20,10 @@ from genomap.model.enums import (
 )
 
 
+#: Age from which a person counts as an adult (children's legislation in England and Wales).
+ADULT_AGE = 18
+
+
 def _active(start: Optional[PartialDate], end: Optional[PartialDate], day: date) -> bool:
     """Does a period with these (possibly unknown) bounds include ``day``?"""
     if start is not None and start.representative() > day:
@@ -64,6 +68,20 @@ class PersonView:
     def exists_on(self, day: date) -> bool:
         """Born (or conceived, for a pregnancy record) by ``day``; unknown birth counts as yes."""
         return self.birth is None or self.birth.representative() <= day
+
+    def is_living_on(self, day: date) -> bool:
+        """Born (not a pregnancy record) and alive on ``day``."""
+        return self.pregnancy is PregnancyOutcome.NONE and self.exists_on(day) and not self.is_dead_on(day)
+
+    def is_child_on(self, day: date) -> bool:
+        """A living child on ``day``: born, alive, and known to be under 18."""
+        age = self.age_on(day)
+        return self.is_living_on(day) and age is not None and age < ADULT_AGE
+
+    def is_adult_on(self, day: date) -> bool:
+        """A living adult on ``day``: born, alive, and not known to be under 18."""
+        age = self.age_on(day)
+        return self.is_living_on(day) and (age is None or age >= ADULT_AGE)
 
     def age_on(self, day: date) -> Optional[int]:
         if self.pregnancy is not PregnancyOutcome.NONE:
