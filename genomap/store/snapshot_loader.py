@@ -42,6 +42,22 @@ def _event_sort_key(e: EventView):
     return (e.date is None, e.date.sort_key() if e.date is not None else "", e.id)
 
 
+def _event_links(session: Session, case_id: int, column, keep: set[int]) -> dict[int, list[int]]:
+    """Event id -> the linked ids in ``column`` (EventPerson.person_id or
+    EventHousehold.household_id) for the case's events, keeping only ``keep``."""
+    link = column.class_
+    out: dict[int, list[int]] = defaultdict(list)
+    for event_id, target in session.execute(
+        select(link.event_id, column)
+        .join(Event, Event.id == link.event_id)
+        .where(Event.case_id == case_id)
+        .order_by(link.event_id, column)
+    ):
+        if target in keep:
+            out[event_id].append(target)
+    return out
+
+
 def load_snapshot(session: Session, case_id: int) -> FamilySnapshot:
     """The whole family map ``case_id`` as frozen views (raises :class:`CaseNotFound`)."""
     case = session.get(Case, case_id)
@@ -154,24 +170,8 @@ def load_snapshot(session: Session, case_id: int) -> FamilySnapshot:
         )
     )
 
-    event_people: dict[int, list[int]] = defaultdict(list)
-    for event_id, person_id in session.execute(
-        select(EventPerson.event_id, EventPerson.person_id)
-        .join(Event, Event.id == EventPerson.event_id)
-        .where(Event.case_id == case_id)
-        .order_by(EventPerson.event_id, EventPerson.person_id)
-    ):
-        if person_id in member_ids:
-            event_people[event_id].append(person_id)
-    event_households: dict[int, list[int]] = defaultdict(list)
-    for event_id, household_id in session.execute(
-        select(EventHousehold.event_id, EventHousehold.household_id)
-        .join(Event, Event.id == EventHousehold.event_id)
-        .where(Event.case_id == case_id)
-        .order_by(EventHousehold.event_id, EventHousehold.household_id)
-    ):
-        if household_id in hh_set:
-            event_households[event_id].append(household_id)
+    event_people = _event_links(session, case_id, EventPerson.person_id, member_ids)
+    event_households = _event_links(session, case_id, EventHousehold.household_id, hh_set)
     events = tuple(
         sorted(
             (
