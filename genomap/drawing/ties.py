@@ -1,0 +1,374 @@
+"""Ties (emotional and abuse lines): routing around people, and each kind's pattern.
+
+:class:`TieRouter` chooses the base curve of a tie between two people;
+:func:`tie_geometry` turns a base curve into the kind's primitives (zig-zags,
+double lines, chevrons, arrowheads), distinguishable in black and white.
+Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from genomap.drawing import style
+from genomap.drawing.paths import (
+    arrowhead, catmull_rom, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier,
+    sub_path, wave, zigzag,
+)
+from genomap.drawing.primitives import Ellipse, Fill, LineStyle, Polygon, Polyline, Primitive, Rect, Stroke
+from genomap.model.enums import TieKind
+
+if TYPE_CHECKING:
+    from genomap.drawing.builder import _Builder
+
+
+class TieRouter:
+    """Routes ties as gentle curves that bow around the people in between.
+
+    A tie is a curve from centre to centre, clipped where it leaves each symbol's
+    outline (plus a small gap), so it attaches to the edge.  Candidates: quadratic
+    Bezier bows to either side at a few heights, with the bulge at the middle or
+    nearer one end; and, between rows, smooth splines that leave the upper person
+    sideways, run along the band under that row (below the labels and household tabs,
+    above the sibship lines) and come into the lower person from above-beside.  Each
+    candidate is scored by the *other* symbols and labels (its own people's labels
+    included) and household tabs it enters -- leaving the page counts too -- then by
+    how much of it runs over kinship lines and ties already routed, then by how far it
+    bows.  Candidates are tried cheapest first with a bound, so a clear gentle curve
+    costs one or two tries.  Scoring samples the curve every few points on a raster of
+    the page (bytearrays), which keeps routing cheap in pure Python.  The k-th further
+    tie between the same pair shifts its ends and bow outwards so parallel ties never
+    lie on top of each other.
+    """
+
+    CELL = 5.0
+    STEP = 8.0  # sampling step along a candidate, points (obstacles are grown, so none is skipped)
+    MAX_SAMPLES = 160
+    GAP = 3.0  # between a symbol's outline and the tie's end
+    MARGIN = 3.0  # obstacles grown by the half-width of a tie's pattern (zig-zags, double lines)
+    HIT = 1000.0  # cost of entering one label (symbols 1.5x, household tabs 0.6x)
+    OBSTACLE_WEIGHT = (0.0, 1.0, 1.5, 0.6)  # by code: none, label, symbol, tab
+    LINE = 1.0  # per sample over a kinship line
+    TIE = 4.0  # per sample over another tie
+
+    def __init__(self, b: "_Builder"):
+        self.b = b
+        w, h = b.lay.width, b.lay.height
+        self.page = (w, h)
+        self.gw = int(w / self.CELL) + 2
+        self.gh = int(h / self.CELL) + 2
+        n = self.gw * self.gh
+        self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
+        self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
+        m = self.MARGIN
+        for tab in b.household_labels:
+            if type(tab) is Rect:
+                self._fill(self.obst, 3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m)
+        for pid in b.visible:
+            lb = b.label_box.get(pid)
+            if lb is not None:
+                self._fill(self.obst, 1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m)
+        for pid in b.visible:
+            sb = b.bounds[("person", pid)]
+            self._fill(self.obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
+        for line in b.lines:
+            if type(line) is not Polyline:
+                continue
+            pts = line.points
+            for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+                if x0 == x1 or y0 == y1:
+                    self._fill(self.lines, 1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
+                else:
+                    self._mark_path(((x0, y0), (x1, y1)), 1, 0)
+        self.chosen: dict[tuple[int, int], tuple] = {}
+
+    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
+        c = self.CELL
+        gw = self.gw
+        # cells whose centre lies in the box: off by at most half a cell either way
+        i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(gw - 1, math.floor(x1 / c - 0.5))
+        j0, j1 = max(0, math.ceil(y0 / c - 0.5)), min(self.gh - 1, math.floor(y1 / c - 0.5))
+        if i1 < i0 or j1 < j0:
+            return
+        run = bytes((v,)) * (i1 - i0 + 1)
+        for j in range(j0, j1 + 1):
+            grid[j * gw + i0:j * gw + i1 + 1] = run
+
+    def _mark_path(self, pts, v: int, spread: int) -> None:
+        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``."""
+        c = self.CELL
+        gw, gh = self.gw, self.gh
+        lines = self.lines
+        run = bytes((v,)) * (2 * spread + 1)
+        step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            n = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / step) + 1, 60))
+            for k in range(n + 1):
+                t = k / n
+                i = int((x0 + (x1 - x0) * t) / c)
+                j = int((y0 + (y1 - y0) * t) / c)
+                if spread <= i < gw - spread:
+                    for jj in range(max(0, j - spread), min(gh, j + spread + 1)):
+                        row = jj * gw + i
+                        lines[row - spread:row + spread + 1] = run
+
+    def score_candidate(self, A, B, cand, n: int, p: int, q: int) -> tuple[float, float]:
+        """:meth:`score` of a candidate curve sampled at ``n`` steps (polynomial curves are
+        stepped by forward differences, without building the point list)."""
+        kind = cand[0]
+        if kind == "s":
+            return self.score(self._curve(A, B, cand, n), p, q)
+        if kind == "q":
+            c1 = cand[1]
+            coef = [(0.0, a + b - 2 * c, 2 * (c - a), a) for a, c, b in ((A[0], c1[0], B[0]), (A[1], c1[1], B[1]))]
+        else:
+            c1, c2 = cand[1], cand[2]
+            coef = [(-a + 3 * c - 3 * e + b, 3 * a - 6 * c + 3 * e, 3 * (c - a), a)
+                    for a, c, e, b in ((A[0], c1[0], c2[0], B[0]), (A[1], c1[1], c2[1], B[1]))]
+        h = 1.0 / n
+        h2, h3 = h * h, h * h * h
+        (ax, bx, cx, x), (ay, by, cy, y) = coef
+        dx1, dx2, dx3 = ax * h3 + bx * h2 + cx * h, 6 * ax * h3 + 2 * bx * h2, 6 * ax * h3
+        dy1, dy2, dy3 = ay * h3 + by * h2 + cy * h, 6 * ay * h3 + 2 * by * h2, 6 * ay * h3
+        pts = []
+        append = pts.append
+        for _ in range(n + 1):
+            append((x, y))
+            x += dx1
+            dx1 += dx2
+            dx2 += dx3
+            y += dy1
+            dy1 += dy2
+            dy2 += dy3
+        return self.score(pts, p, q)
+
+    def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
+        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
+
+        Samples inside the tie's own two symbols are skipped."""
+        bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
+        e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
+        ax0, ay0, ax1, ay1 = bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e
+        bx0, by0, bx1, by1 = bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e
+        inv = 1.0 / self.CELL
+        gw, gh = self.gw, self.gh
+        obst, lines = self.obst, self.lines
+        weight = self.OBSTACLE_WEIGHT
+        line_cost = (0.0, self.LINE, self.TIE)
+        hits = 0.0
+        along = 0.0
+        prev = 0
+        off = 0
+        for x, y in pts:
+            if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
+                prev = 0
+                continue
+            i, j = int(x * inv), int(y * inv)
+            if x < 2 or y < 2 or i >= gw or j >= gh:
+                off = 1
+                continue
+            k = j * gw + i
+            o = obst[k]
+            if o != prev:
+                if o:
+                    hits += weight[o]
+                prev = o
+            along += line_cost[lines[k]]
+        return hits + off, along
+
+    def _curve(self, A, B, cand, steps: int) -> list:
+        kind = cand[0]
+        if kind == "q":
+            return quad_bezier(A, cand[1], B, steps)
+        if kind == "s":
+            return catmull_rom((A,) + cand[1:-1] + (B,), max(3, steps // (len(cand) - 1)))
+        return cubic_bezier(A, cand[1], cand[2], B, steps)
+
+    def route(self, p: int, q: int, k: int = 0) -> list:
+        """The base polyline of the k-th tie between p and q (from p to q)."""
+        b = self.b
+        gp, gq = b.sym[p], b.sym[q]
+        A, B = (gp.cx, gp.mid_y), (gq.cx, gq.mid_y)
+        dx, dy = B[0] - A[0], B[1] - A[1]
+        d = math.hypot(dx, dy) or 1.0
+        nx, ny = -dy / d, dx / d
+        if ny > 0 or (ny == 0 and nx > 0):
+            nx, ny = -nx, -ny  # positive bow = upwards / to the left: over a row, not through labels
+        key = (p, q)
+        if key not in self.chosen:
+            # cheapest first, bounded: stop when no later candidate can win, or once a
+            # good number have been tried and one of them touches nothing
+            best = None
+            tried = 0
+            clear = good = False
+            limit = 8 if d > 1500 else 64  # a tie across half a big family: a few tries only
+            for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
+                if best is not None and (cost >= best[0] or (clear and tried >= 24) or good
+                                         or tried >= limit):
+                    break
+                # (very long ties, across a big family, are sampled more coarsely)
+                n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
+                n_hits, along = self.score_candidate(A, B, cand, n, p, q)
+                sc = n_hits * self.HIT + along + cost
+                tried += 1
+                clear = clear or n_hits == 0
+                if best is None or sc < best[0]:
+                    best = (sc, cand)
+                    # touches nothing and hardly runs along any line: good enough
+                    good = n_hits == 0 and along <= 6.0
+            self.chosen[key] = best[1]
+        cand = self.chosen[key]
+        if k:
+            # parallel tie: shift the ends and the controls outwards
+            sign = cand[-1]
+            sx, sy = nx * sign * 10.0 * k, ny * sign * 10.0 * k
+            A = (A[0] + sx, A[1] + sy)
+            B = (B[0] + sx, B[1] + sy)
+            cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
+        steps = max(12, min(48, int(d / 10)))
+        pts = self._clip(self._curve(A, B, cand, steps), p, q)
+        self._mark_path(pts, 2, 1)  # later ties keep off this one
+        return pts
+
+    @staticmethod
+    def _approx_len(A, B, cand) -> float:
+        pts = (A,) + cand[1:-1] + (B,)
+        return sum(math.dist(u, v) for u, v in zip(pts, pts[1:]))
+
+    def _candidates(self, p, q, A, B, d, nx, ny) -> list:
+        """(preference cost, curve), cheapest first."""
+        dx, dy = B[0] - A[0], B[1] - A[1]
+        out = []
+        for f, lo in ((0.07, 16.0), (0.13, 26.0), (0.2, 38.0), (0.3, 54.0), (0.42, 74.0)):
+            h = min(max(f * d, lo), 170.0)  # how far the curve's apex stands off the chord
+            for sgn, side_cost in ((1.0, 0.0), (-1.0, 6.0)):
+                for along, along_cost in ((0.5, 0.0), (0.3, 10.0), (0.7, 10.0)):
+                    c = (A[0] + dx * along + nx * 2 * h * sgn, A[1] + dy * along + ny * 2 * h * sgn)
+                    out.append((h * 0.5 + side_cost + along_cost, ("q", c, sgn)))
+        lay = self.b.lay
+        ra, rb = lay.row_of[p], lay.row_of[q]
+        if ra != rb:
+            lo_row, hi_row = min(ra, rb), max(ra, rb)
+            # leave the upper person's symbol sideways (clear of its label), drop through
+            # the band under that row and come into the lower person from above-beside
+            up, low = (p, q) if ra < rb else (q, p)
+            gu, gl = self.b.sym[up], self.b.sym[low]
+            sgn = 1.0 if gl.cx >= gu.cx else -1.0
+            lb = self.b.label_box.get(up)
+            half = max(lb.w / 2 if lb else 0.0, gu.box.w / 2)
+            yb = lay.row_label_bottom[lay.row_of[up]] + 10
+            gap_x = lay.footprint[up] / 2 + style.NODE_SEP / 2  # down the gap beside the label
+            for w_out, y_out, wc in ((half + 26, gu.mid_y, 0.0), (gap_x, gu.mid_y + 34, 4.0)):
+                for dx_in, yc2, ic in ((22.0, yb, 0.0), (48.0, yb + 14, 8.0)):
+                    c_up = (gu.cx + sgn * w_out, y_out)
+                    c_low = (gl.cx - sgn * dx_in, yc2)
+                    c1, c2 = (c_up, c_low) if up == p else (c_low, c_up)
+                    out.append((34.0 + wc + ic + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
+            # or through waypoints: down the gap beside the upper person's label, along
+            # the band under that row, into the lower person from above-beside
+            for yb2, bc in ((yb, 0.0), (yb + 9, 2.0), (yb + 18, 4.0), (yb - 7, 4.0)):
+                for dx_in, ic in ((26.0, 0.0), (54.0, 6.0)):
+                    w0 = (gu.cx + sgn * (gu.box.w / 2 + 4), gu.mid_y)  # leave sideways
+                    w1 = (gu.cx + sgn * gap_x, gu.mid_y + 16)
+                    w2 = (gu.cx + sgn * (gap_x + 22), yb2)
+                    w3 = (gl.cx - sgn * dx_in, yb2 + 4)
+                    if (w3[0] - w2[0]) * sgn < 10:
+                        continue
+                    ws = (w0, w1, w2, w3) if up == p else (w3, w2, w1, w0)
+                    out.append((44.0 + bc + ic + 4 * (hi_row - lo_row - 1), ("s",) + ws + (1.0,)))
+        if d < 320:  # near neighbours: a plain bow reads best; detours only when it must
+            out = [(c + 40.0, cand) if cand[0] != "q" else (c, cand) for c, cand in out]
+        out.sort(key=lambda t: t[0])
+        return out
+
+    def _inside(self, pid: int, x: float, y: float) -> bool:
+        box = self.b.bounds[("person", pid)]
+        hw, hh = box.w / 2 + self.GAP, box.h / 2 + self.GAP
+        ux, uy = abs(x - box.x - box.w / 2) / hw, abs(y - box.y - box.h / 2) / hh
+        shape = self.b.shape.get(pid, "rect")
+        if shape == "ellipse":
+            return ux * ux + uy * uy <= 1.0
+        if shape == "diamond":
+            return ux + uy <= 1.0
+        return ux <= 1.0 and uy <= 1.0
+
+    def _clip(self, pts: list, p: int, q: int) -> list:
+        """Cut the curve where it leaves p's outline and enters q's (exact, by bisection)."""
+        n = len(pts)
+        i = 0
+        while i < n - 1 and self._inside(p, *pts[i + 1]):
+            i += 1
+        j = n - 1
+        while j > i + 1 and self._inside(q, *pts[j - 1]):
+            j -= 1
+        start = self._edge(p, pts[i], pts[i + 1]) if self._inside(p, *pts[i]) else pts[i]
+        end = self._edge(q, pts[j], pts[j - 1]) if self._inside(q, *pts[j]) else pts[j]
+        return [start] + pts[i + 1:j] + [end]
+
+    def _edge(self, pid: int, inside: tuple, outside: tuple) -> tuple:
+        a, b = inside, outside
+        for _ in range(12):
+            m = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            if self._inside(pid, *m):
+                a = m
+            else:
+                b = m
+        return b
+
+
+def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]:
+    """The primitives of one tie along ``base`` (a polyline from source to target)."""
+    layer = "ties"
+    w = 1.3
+
+    def line(pts, width=w, st=LineStyle.SOLID):
+        return Polyline(tuple(pts), Stroke(colour, width, st), ref=ref, layer=layer)
+
+    out: list[Primitive] = []
+    end, direction = point_at(base, 1.0)
+    shorten = kind.directed
+    core = sub_path(base, 0.0, 1.0 - min(0.3, 7.0 / max(1.0, _len(base)))) if shorten else base
+    if kind is TieKind.CLOSE:
+        out += [line(offset(base, -1.8)), line(offset(base, 1.8))]
+    elif kind is TieKind.CONFLICT:
+        out.append(line(zigzag(base, 3.5, 8.0)))
+    elif kind is TieKind.HOSTILE:
+        out += [line(zigzag(base, 4.0, 8.0)), line(offset(base, -2.2), 0.9), line(offset(base, 2.2), 0.9)]
+    elif kind is TieKind.ESTRANGED:
+        out += [line(sub_path(base, 0.0, 0.42)), line(sub_path(base, 0.58, 1.0))]
+        for f in (0.42, 0.58):
+            p, d = point_at(base, f)
+            out.append(line(perpendicular(p, d, 5.0)))
+    elif kind is TieKind.DOMESTIC_ABUSE_PHYSICAL:
+        out += [line(core, 1.0), line(zigzag(core, 4.5, 7.0), 1.7)]
+    elif kind is TieKind.DOMESTIC_ABUSE_EMOTIONAL:
+        out.append(line(wave(core, 3.2, 11.0), 1.5))
+    elif kind is TieKind.COERCIVE_CONTROL:
+        out.append(line(core, 1.4))
+        n = max(1, min(int(_len(core) // 13), 120))  # (very long ties: marks spaced out)
+        for p, d in points_at(core, [i / n for i in range(1, n)]):
+            out.append(line(chevron(p, d, 3.6), 1.3))
+    elif kind is TieKind.SEXUAL_ABUSE:
+        out += [line(offset(core, -1.6), 1.2), line(offset(core, 1.6), 1.2)]
+        n = max(1, min(int(_len(core) // 10), 120))
+        for p, d in points_at(core, [i / n for i in range(1, n)]):
+            out.append(line(perpendicular(p, d, 4.0), 1.2))
+    elif kind is TieKind.NEGLECT:
+        out.append(line(core, 1.5, LineStyle.DASHED))
+    elif kind is TieKind.COURT_ORDERED_CONTACT:
+        out += [line(offset(base, -1.8), 1.1, LineStyle.DASHED), line(offset(base, 1.8), 1.1, LineStyle.DASHED)]
+    elif kind is TieKind.NO_CONTACT_ORDER:
+        out.append(line(core, 1.4))
+        p, d = point_at(core, 0.5)
+        out.append(Ellipse(p[0], p[1], 5.0, 5.0, Stroke(colour, 1.4), Fill("#ffffff"), ref=ref, layer=layer))
+        a, b = perpendicular(p, d, 0.0)
+        out.append(line(((p[0] - 3.5, p[1] + 3.5), (p[0] + 3.5, p[1] - 3.5)), 1.4))
+        del a, b
+    if kind.directed:
+        out.append(Polygon(arrowhead(end, direction, 7.5, 3.8), Stroke(colour, 0.8), Fill(colour), ref=ref, layer=layer))
+    return out
+
+
+def _len(pts) -> float:
+    return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
