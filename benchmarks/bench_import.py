@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from genomap.formats import exchange  # noqa: E402
 from genomap.formats.common import ImportReport  # noqa: E402
 from genomap.formats.gedcom_import import import_gedcom, read_gedcom_plan  # noqa: E402
-from genomap.store.bulk import gc_paused  # noqa: E402
+from genomap.perf import gc_paused  # noqa: E402
 from genomap.store.document import Document  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "gedcom"

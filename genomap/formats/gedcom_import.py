@@ -1036,7 +1036,7 @@ def read_gedcom_plan(raw: bytes, report: ImportReport, *, encoding: Optional[str
 def import_gedcom_bytes(document, raw: bytes, *, report: Optional[ImportReport] = None,
                         case_ref: Optional[str] = None, encoding: Optional[str] = None, strict: bool = False,
                         tick: Optional[Progress] = None, started: Optional[float] = None) -> ImportReport:
-    from genomap.store.bulk import gc_paused
+    from genomap.perf import gc_paused
 
     with gc_paused():  # reading builds a large acyclic tree: see gc_paused
         return _import_gedcom_bytes(document, raw, report=report, case_ref=case_ref, encoding=encoding,

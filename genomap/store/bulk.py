@@ -22,15 +22,14 @@ its defaults and id).  Nothing else is skipped:
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from genomap.perf import gc_paused  # noqa: F401 - re-exported for callers
 from genomap.store.changes import RowChange
 
 #: SQLite page cache during a bulk write (KiB, negative = size): big enough that
@@ -200,21 +199,3 @@ def restore_pragmas(conn: sa.Connection, old: Optional[int]) -> None:
         pass
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a bulk import builds its (acyclic) rows.
-
-    An import allocates hundreds of thousands of long-lived objects (tokens, row
-    dicts, change records); each allocation burst triggers collections that scan
-    them all again, which cost about a third of a large import.  Reference
-    counting still frees everything; the collector resumes afterwards (only the
-    caller that paused it resumes it, so nesting and threads are safe).
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel
 
 from genomap.model import rules
+from genomap.perf import gc_paused
 from genomap.model.tables import ALL_TABLES  # noqa: F401  (registers tables)
 from genomap.store import access as _access
 from genomap.store import audit as _audit
@@ -222,7 +223,7 @@ class Document:
         """
         from genomap.store import bulk, concurrency
 
-        with bulk.gc_paused(), \
+        with gc_paused(), \
                 concurrency.EditSession(self.engine, expire_on_commit=False, autoflush=False) as session:
             conn = session.connection()
             old_cache = bulk.sqlite_bulk_pragmas(conn)
