@@ -41,6 +41,10 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from typing import Optional
 
@@ -230,24 +234,124 @@ def build_dot(
     return "\n".join(out) + "\n"
 
 
+class DotRun:
+    """One ``dot -T<fmt>`` process running in the background (see :func:`start_dot`).
+
+    The DOT source goes in and the output comes back through anonymous temporary
+    files, not pipes: nothing has to feed or drain ``dot`` while it runs, so it can
+    neither deadlock on a full pipe nor wait for a thread that wants the GIL, and
+    the caller is free to do other work.  (The files hold node ids and sizes only,
+    never names, and have no name on disk.)  Starting never raises for Graphviz
+    problems: :meth:`output` raises :class:`GraphvizMissing` / :class:`GraphvizFailed`
+    with the usual messages.  A run that is dropped before :meth:`output` finishes
+    (or garbage-collected) kills and reaps its process, so no child is left behind.
+    """
+
+    def __init__(self, source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> None:
+        self.fmt = fmt
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self._proc: Optional[subprocess.Popen] = None
+        self._error: Optional[BaseException] = None
+        self._output: Optional[str] = None
+        self._lock = threading.Lock()
+        files: list = []
+        try:
+            exe = find_dot()
+            stdin = tempfile.TemporaryFile()
+            files.append(stdin)
+            stdin.write(source.encode("utf-8"))
+            stdin.seek(0)
+            out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+            files += [out, err]
+            self._proc = subprocess.Popen([exe, f"-T{fmt}"], stdin=stdin, stdout=out, stderr=err)
+            stdin.close()
+        except GraphvizMissing as exc:
+            self._error = exc
+        except FileNotFoundError:
+            self._error = GraphvizMissing()
+        except OSError as exc:
+            self._error = GraphvizFailed(f"Graphviz could not be started: {exc.strerror or exc}.")
+        self._files = files
+        self._finalizer = weakref.finalize(self, _stop, self._proc, files)
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self._proc.pid if self._proc is not None else None
+
+    def done(self) -> bool:
+        """Has dot finished (or failed to start)?  :meth:`output` will not wait."""
+        return self._proc is None or self._output is not None or self._proc.poll() is not None
+
+    def output(self) -> str:
+        """Wait for dot (up to the timeout, counted from the start) and return its output."""
+        with self._lock:
+            if self._output is not None:
+                return self._output
+            if self._error is not None:
+                raise self._error
+            try:
+                self._output = self._collect()
+                return self._output
+            except BaseException as exc:
+                self._error = exc
+                raise
+            finally:
+                self._finalizer()  # process reaped (killed if still running), files closed
+
+    def _collect(self) -> str:
+        proc = self._proc
+        assert proc is not None
+        try:
+            proc.wait(timeout=max(0.0, self.started + self.timeout - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise GraphvizFailed(
+                f"Graphviz took longer than {self.timeout:.0f} seconds to lay out this family; "
+                "try showing fewer people."
+            ) from None
+        _, out, err = self._files
+        out.seek(0)
+        data = out.read()
+        if proc.returncode != 0 or not data:
+            err.seek(0)
+            msg = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise GraphvizFailed("Graphviz could not lay out this family" + (f": {msg[-1]}" if msg else "."))
+        return data.decode("utf-8")
+
+    def cancel(self) -> None:
+        """Kill dot (if running) and release the files; :meth:`output` then fails."""
+        with self._lock:
+            if self._output is None and self._error is None:
+                self._error = GraphvizFailed("The layout was cancelled.")
+            self._finalizer()
+
+
+def _stop(proc: Optional[subprocess.Popen], files: list) -> None:
+    """Kill (if still running) and reap ``proc``; close its files.  Never raises."""
+    try:
+        if proc is not None:
+            if proc.poll() is None:
+                try:
+                    proc.kill()
+                except OSError:
+                    pass
+            proc.wait()
+    finally:
+        for f in files:
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+def start_dot(source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> DotRun:
+    """Start ``dot -T<fmt>`` on ``source`` in the background; ``.output()`` collects it."""
+    return DotRun(source, fmt, timeout)
+
+
 def run_dot(source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> str:
     """Run ``dot -T<fmt>`` on ``source``; return its output."""
-    exe = find_dot()
-    try:
-        proc = subprocess.run(
-            [exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout,
-        )
-    except FileNotFoundError:
-        raise GraphvizMissing() from None
-    except subprocess.TimeoutExpired:
-        raise GraphvizFailed(
-            f"Graphviz took longer than {timeout:.0f} seconds to lay out this family; "
-            "try showing fewer people."
-        ) from None
-    if proc.returncode != 0 or not proc.stdout:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GraphvizFailed("Graphviz could not lay out this family" + (f": {msg[-1]}" if msg else "."))
-    return proc.stdout.decode("utf-8")
+    return start_dot(source, fmt, timeout).output()
 
 
 def parse_positions(output: str) -> dict[str, tuple[float, float]]:

@@ -25,11 +25,36 @@ Steps:
 
 Layouts are cached by the snapshot's structure plus what changes sizes (labels)
 and the household grouping; moving the as-at date redraws without re-running dot.
+
+API -- blocking and non-blocking:
+
+* ``compute_layout(snapshot, household_day=None, params=DotParams()) -> Layout``
+  and ``cached_layout(snapshot, household_day=None) -> Layout`` (memoised,
+  thread-safe) block until the layout is done.
+* ``start_layout(...) -> LayoutJob`` and ``start_cached_layout(snapshot,
+  household_day=None) -> LayoutJob`` do all the Python work before dot, start
+  ``dot`` as a child process and return at once, so the caller can work (e.g.
+  prepare the drawing's inputs) while dot runs on another core::
+
+      job = start_cached_layout(snapshot)     # dot now runs in the background
+      ...                                     # other work
+      lay = job.result()                      # waits, parses, post-processes
+
+  ``job.result()`` raises the Graphviz errors (``GraphvizMissing``,
+  ``GraphvizFailed`` including the timeout); it may be called from any thread,
+  and repeated calls return the same :class:`Layout`.  ``job.done()`` says whether
+  ``result()`` would still wait for dot; ``job.cancel()`` kills dot.  A cache hit
+  gives a job that is already done; a miss stores the layout when ``result()``
+  finishes.  A job that is dropped unfinished kills and reaps its dot process when
+  garbage-collected.  ``Layout.timings``: ``build`` (Python before dot), ``dot``
+  (start of dot to its output, including the caller's work if ``result()`` came
+  late), ``wait`` (time ``result()`` spent waiting for dot), ``post``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +62,7 @@ from typing import Optional
 
 from genomap.drawing import style
 from genomap.drawing.text import label_size, person_label
-from genomap.layout.dot import DotParams, build_dot, parse_positions, person_node, run_dot, union_node
+from genomap.layout.dot import DotParams, DotRun, build_dot, parse_positions, person_node, start_dot, union_node
 from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, derive_structure, is_small
 from genomap.model.enums import PregnancyOutcome, ResidenceKind
 from genomap.store.snapshot import FamilySnapshot
@@ -149,22 +174,24 @@ def _pava(targets: list[float], gaps: list[float]) -> list[float]:
 
 # -- the engine -------------------------------------------------------------------
 
-def compute_layout(
-    snapshot: FamilySnapshot,
-    household_day: Optional[date] = None,
-    params: DotParams = DotParams(),
-) -> Layout:
-    """Lay out a family (all people ever recorded; the drawing hides the unborn)."""
-    import time
+@dataclass
+class _Prepared:
+    """Everything computed before dot runs (see :func:`start_layout`)."""
 
-    t0 = time.perf_counter()
+    fs: FamilyStructure
+    widths: dict[int, float]
+    label_h: dict[int, float]
+    hint: dict[int, int]
+    src: str
+
+
+def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) -> _Prepared:
     fs = derive_structure(snapshot)
     people = fs.people
     widths: dict[int, float] = {}
     label_h: dict[int, float] = {}
     for pid, p in people.items():
         widths[pid], label_h[pid] = footprint_of(p)
-    hint = household_hint(snapshot, household_day)
 
     # isolated people (no kin at all) rank with a housemate of the nearest age
     connected = set(fs.child_group) | {p for g in fs.groups for p in g[1:]}
@@ -189,10 +216,116 @@ def compute_layout(
             rank_with[pid] = min(mates, key=dist)
 
     src = build_dot(fs, widths, params=params, rank_with=rank_with, household_of=hint)
-    t1 = time.perf_counter()
-    pos = parse_positions(run_dot(src))
-    t2 = time.perf_counter()
+    return _Prepared(fs, widths, label_h, hint, src)
 
+
+class LayoutJob:
+    """A layout in progress: ``dot`` runs in a child process until :meth:`result`.
+
+    Made by :func:`start_layout` / :func:`start_cached_layout`.  :meth:`result` waits
+    for dot, then parses and post-processes (once; later calls return the same
+    :class:`Layout`, from any thread).  Graphviz problems (:class:`GraphvizMissing`,
+    :class:`~genomap.layout.dot.GraphvizFailed`, the timeout) are raised by
+    :meth:`result`, never by the start functions.  A job dropped without
+    :meth:`result` (or :meth:`cancel`-led) kills its dot process when it is
+    garbage-collected.
+    """
+
+    def __init__(self, prep: Optional[_Prepared] = None, run: Optional[DotRun] = None,
+                 layout: Optional[Layout] = None, build_time: float = 0.0, on_done=None) -> None:
+        self._prep = prep
+        self._run = run
+        self._layout = layout
+        self._error: Optional[BaseException] = None
+        self._build_time = build_time
+        self._on_done = on_done
+        self._lock = threading.Lock()
+
+    @classmethod
+    def finished(cls, layout: Layout) -> "LayoutJob":
+        """A job that is already done (e.g. a cache hit)."""
+        return cls(layout=layout)
+
+    @property
+    def dot_source(self) -> str:
+        return self._prep.src if self._prep is not None else (self._layout.dot_source if self._layout else "")
+
+    def done(self) -> bool:
+        """True when :meth:`result` will not wait for dot (it may still post-process)."""
+        return self._layout is not None or self._error is not None or (self._run is not None and self._run.done())
+
+    def cancel(self) -> None:
+        """Stop dot now if it is still running; :meth:`result` then raises."""
+        if self._run is not None and self._layout is None:
+            self._run.cancel()
+
+    def result(self) -> Layout:
+        """Wait for dot and return the finished :class:`Layout` (raises Graphviz errors)."""
+        with self._lock:
+            if self._layout is not None:
+                return self._layout
+            if self._error is not None:
+                raise self._error
+            assert self._prep is not None and self._run is not None
+            t1 = time.perf_counter()
+            try:
+                output = self._run.output()
+            except BaseException as exc:
+                self._error = exc
+                raise
+            t2 = time.perf_counter()
+            dot_time = time.monotonic() - self._run.started
+            lay = _finish(self._prep, parse_positions(output))
+            t3 = time.perf_counter()
+            lay.timings = {"build": self._build_time, "dot": dot_time, "wait": t2 - t1, "post": t3 - t2}
+            self._layout = lay
+            self._prep = None
+            self._run = None
+            on_done, self._on_done = self._on_done, None
+        if on_done is not None:
+            on_done(lay)
+        return lay
+
+
+def start_layout(
+    snapshot: FamilySnapshot,
+    household_day: Optional[date] = None,
+    params: DotParams = DotParams(),
+    *,
+    hint: Optional[dict[int, int]] = None,
+) -> LayoutJob:
+    """Prepare the layout and start ``dot`` in the background; return at once.
+
+    Everything before dot (structure, label footprints, household hints, the DOT
+    source) runs here, in the caller's thread; then dot starts as a child process and
+    the caller may do other work (dot runs on another core) before calling
+    :meth:`LayoutJob.result`.  ``hint`` is :func:`household_hint` for ``household_day``
+    when the caller has it already.
+    """
+    t0 = time.perf_counter()
+    if hint is None:
+        hint = household_hint(snapshot, household_day)
+    prep = _prepare(snapshot, hint, params)
+    t1 = time.perf_counter()
+    return LayoutJob(prep, start_dot(prep.src), build_time=t1 - t0)
+
+
+def compute_layout(
+    snapshot: FamilySnapshot,
+    household_day: Optional[date] = None,
+    params: DotParams = DotParams(),
+) -> Layout:
+    """Lay out a family (all people ever recorded; the drawing hides the unborn).
+
+    The blocking form of :func:`start_layout`.
+    """
+    return start_layout(snapshot, household_day, params).result()
+
+
+def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
+    """Post-processing: dot's positions -> rows, order, x, lanes, row heights."""
+    fs, widths, label_h, hint = prep.fs, prep.widths, prep.label_h, prep.hint
+    people = fs.people
     # rows from dot ranks
     ys = sorted({round(pos[person_node(p)][1], 1) for p in people})
     rank_index = {y: i for i, y in enumerate(ys)}
@@ -279,15 +412,12 @@ def compute_layout(
         row_label_bottom.append(y + style.SYMBOL / 2 + style.LABEL_GAP + lh)
     width = max((x[p] + widths[p] / 2 for p in people), default=0.0) + style.MARGIN + style.HOUSEHOLD_PAD
     height = (row_label_bottom[-1] if row_label_bottom else 0.0) + style.MARGIN + style.HOUSEHOLD_PAD
-    t3 = time.perf_counter()
-    lay = Layout(
+    return Layout(
         structure=fs, x=x, row_of=row_of, rows=rows, row_y=row_y, footprint=widths,
         label_h=label_h, row_label_bottom=row_label_bottom, union_x=union_x,
         group_lane=group_lane, extra_lanes=extra_lanes, sib_lanes=lanes_per_row, household_hint=hint, low_lane=low_lane,
-        width=width, height=height, dot_source=src,
-        timings={"build": t1 - t0, "dot": t2 - t1, "post": t3 - t2},
+        width=width, height=height, dot_source=prep.src,
     )
-    return lay
 
 
 def _drop_x(fs: FamilyStructure, g: GroupKey, x, widths, row_of) -> float:
@@ -701,31 +831,46 @@ CACHE_SIZE = 16
 
 def layout_key(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> tuple:
     """What a layout depends on: structure, label sizes, household grouping."""
+    return _layout_key(snapshot, household_hint(snapshot, household_day))
+
+
+def _layout_key(snapshot: FamilySnapshot, hint: dict[int, int]) -> tuple:
     sizes = tuple(
         (p.id, p.name, p.known_as, str(p.birth), str(p.death), p.deceased, p.adopted, p.is_subject,
          p.pregnancy.value)
         for p in sorted(snapshot.people, key=lambda p: p.id)
     )
-    hint = tuple(sorted(household_hint(snapshot, household_day).items()))
     births = tuple(sorted((p.id, p.birth_order or 0) for p in snapshot.people))
     starts = tuple(sorted((r.id, str(r.start)) for r in snapshot.partnerships))
-    return (snapshot.structure_key(), sizes, hint, births, starts)
+    return (snapshot.structure_key(), sizes, tuple(sorted(hint.items())), births, starts)
 
 
-def cached_layout(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> Layout:
-    """:func:`compute_layout`, memoised on :func:`layout_key` (thread-safe, small LRU)."""
-    key = layout_key(snapshot, household_day)
+def start_cached_layout(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> LayoutJob:
+    """:func:`start_layout` with the cache: a hit returns a job that is already done;
+    a miss starts dot and the job's :meth:`~LayoutJob.result` stores the layout."""
+    hint = household_hint(snapshot, household_day)
+    key = _layout_key(snapshot, hint)
     with _CACHE_LOCK:
         lay = _CACHE.get(key)
         if lay is not None:
             _CACHE.move_to_end(key)
-            return lay
-    lay = compute_layout(snapshot, household_day)
-    with _CACHE_LOCK:
-        _CACHE[key] = lay
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return lay
+            return LayoutJob.finished(lay)
+
+    def store(lay: Layout) -> None:
+        with _CACHE_LOCK:
+            _CACHE[key] = lay
+            _CACHE.move_to_end(key)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+
+    job = start_layout(snapshot, household_day, hint=hint)
+    job._on_done = store
+    return job
+
+
+def cached_layout(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> Layout:
+    """:func:`compute_layout`, memoised on :func:`layout_key` (thread-safe, small LRU)."""
+    return start_cached_layout(snapshot, household_day).result()
 
 
 def clear_cache() -> None:
