@@ -367,3 +367,23 @@ def parse_positions(output: str) -> dict[str, tuple[float, float]]:
         x, y = p.split(",")
         pos[obj["name"]] = (float(x), top - float(y))
     return pos
+
+
+def parse_people(output: str, fmt: str = "json0") -> dict[int, tuple[float, float]]:
+    """Person id -> (x, y) in points, y down, from ``dot -Tjson0`` or ``-Tplain`` output
+    (union nodes and everything else are skipped)."""
+    if fmt == "plain":
+        return _parse_plain_people(output)
+    return {int(name[1:]): xy for name, xy in parse_positions(output).items() if name[0] == "p"}
+
+
+def _parse_plain_people(output: str) -> dict[int, tuple[float, float]]:
+    pos: dict[int, tuple[float, float]] = {}
+    top = 0.0
+    for line in output.splitlines():
+        if line.startswith("node p"):
+            name, xs, ys = line[5:].split(" ", 3)[:3]
+            pos[int(name[1:])] = (_plain_pt(xs), top - _plain_pt(ys))
+        elif line.startswith("graph "):
+            top = _plain_pt(line.split()[3])
+    return pos

@@ -62,7 +62,7 @@ from typing import Optional
 
 from genomap.drawing import style
 from genomap.drawing.text import label_size, person_label
-from genomap.layout.dot import DotParams, DotRun, build_dot, parse_positions, person_node, start_dot, union_node
+from genomap.layout.dot import DotParams, DotRun, build_dot, parse_people, person_node, start_dot, union_node
 from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, derive_structure, is_small
 from genomap.model.enums import PregnancyOutcome, ResidenceKind
 from genomap.store.snapshot import FamilySnapshot
@@ -139,12 +139,27 @@ def household_hint(snapshot: FamilySnapshot, day: Optional[date] = None) -> dict
 
 
 def footprint_of(person) -> tuple[float, float]:
-    lines = person_label(person, None)
-    w, h = label_size(lines)
-    sym = style.SYMBOL
-    if person.adopted:
-        sym += 2 * style.BRACKET_GAP + 6
-    return max(sym, w) + 2.0, h
+    """(width reserved in the row, label height) for a person.
+
+    Memoised on the person's (frozen, hashable) view: a pure function of it, asked
+    for everyone on every re-layout although edits change few people.
+    """
+    fp = _FOOTPRINTS.get(person)
+    if fp is None:
+        lines = person_label(person, None)
+        w, h = label_size(lines)
+        sym = style.SYMBOL
+        if person.adopted:
+            sym += 2 * style.BRACKET_GAP + 6
+        fp = (max(sym, w) + 2.0, h)
+        if len(_FOOTPRINTS) >= _FOOTPRINTS_MAX:
+            _FOOTPRINTS.clear()
+        _FOOTPRINTS[person] = fp
+    return fp
+
+
+_FOOTPRINTS: dict = {}
+_FOOTPRINTS_MAX = 100_000
 
 
 def _pava(targets: list[float], gaps: list[float]) -> list[float]:
@@ -275,7 +290,7 @@ class LayoutJob:
                 raise
             t2 = time.perf_counter()
             dot_time = time.monotonic() - self._run.started
-            lay = _finish(self._prep, parse_positions(output))
+            lay = _finish(self._prep, parse_people(output, self._run.fmt))
             t3 = time.perf_counter()
             lay.timings = {"build": self._build_time, "dot": dot_time, "wait": t2 - t1, "post": t3 - t2}
             self._layout = lay
@@ -322,26 +337,28 @@ def compute_layout(
     return start_layout(snapshot, household_day, params).result()
 
 
-def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
-    """Post-processing: dot's positions -> rows, order, x, lanes, row heights."""
+def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
+    """Post-processing: dot's positions (person id -> (x, y), y down) -> rows, order,
+    x, lanes, row heights."""
     fs, widths, label_h, hint = prep.fs, prep.widths, prep.label_h, prep.hint
     people = fs.people
     # rows from dot ranks
-    ys = sorted({round(pos[person_node(p)][1], 1) for p in people})
+    ry = {p: round(pos[p][1], 1) for p in people}
+    ys = sorted(set(ry.values()))
     rank_index = {y: i for i, y in enumerate(ys)}
     rows: list[list[int]] = [[] for _ in ys]
     row_of: dict[int, int] = {}
     dot_x: dict[int, float] = {}
     for p in people:
-        x, y = pos[person_node(p)]
-        r = rank_index[round(y, 1)]
+        r = rank_index[ry[p]]
         rows[r].append(p)
         row_of[p] = r
-        dot_x[p] = x
+        dot_x[p] = pos[p][0]
 
-    rows, x = _order_and_place(fs, rows, row_of, dot_x, widths, hint)
+    drops = _Drops(fs, widths, row_of)
+    rows, x, placers = _order_and_place(fs, rows, row_of, dot_x, widths, hint, drops)
     # keep couples' children under them: a light second pass nudging parents
-    x = _center_parents(fs, rows, row_of, x, widths, hint)
+    x = _center_parents(fs, rows, row_of, x, widths, hint, drops=drops, placers=placers)
 
     # normalise to the page margin
     min_left = min(x[p] - widths[p] / 2 for p in people) if people else 0.0
@@ -358,7 +375,13 @@ def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
     lanes_per_row = [1] * len(rows)
     segs_by_row: dict[int, list[tuple[float, float, GroupKey]]] = defaultdict(list)
     for g, kids in fs.groups.items():
-        drop = _drop_x(fs, g, x, widths, row_of)
+        drop = drops(g, x)
+        r0 = row_of[kids[0]]
+        if all(row_of[k] == r0 for k in kids):
+            xs = [x[k] for k in kids]
+            xs.append(drop)
+            segs_by_row[r0].append((min(xs), max(xs), g))
+            continue
         krow: dict[int, list[int]] = defaultdict(list)
         for k in kids:
             krow[row_of[k]].append(k)
@@ -366,7 +389,7 @@ def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
             xs = [x[k] for k in ks] + [drop]
             segs_by_row[r].append((min(xs), max(xs), g))
     for r, segs in segs_by_row.items():
-        segs.sort(key=lambda s: (s[0], s[1], str(s[2])))
+        _sort_segments(segs)
         lane_end: list[float] = []
         for lo, hi, g in segs:
             for li, end in enumerate(lane_end):
@@ -383,11 +406,12 @@ def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
     # it, else routed over the row
     low_lane: dict[UnionKey, int] = {}
     low_used: dict[int, int] = defaultdict(int)
-    for key in sorted(fs.unions, key=lambda k: (abs(x[k[0]] - x[k[1]]), k)):
-        if lowered(fs, row_of, key):
+    hubs = [k for k in fs.unions if not fs.adjacent(k)]
+    for key in sorted(hubs, key=lambda k: (abs(x[k[0]] - x[k[1]]), k)):
+        if row_of[key[0]] == row_of[key[1]]:  # lowered
             low_lane[key] = low_used[row_of[key[0]]]
             low_used[row_of[key[0]]] += 1
-        elif not fs.adjacent(key):
+        else:
             extra_lanes[row_of[key[0]]] += 1
     # secondary links each get a lane in the band above the child
     for l in fs.secondary_links:
@@ -420,12 +444,55 @@ def _finish(prep: _Prepared, pos: dict[str, tuple[float, float]]) -> Layout:
     )
 
 
+def _sort_segments(segs: list[tuple[float, float, GroupKey]]) -> None:
+    """Sort by (lo, hi, str(group)) -- str only where lo and hi tie."""
+    segs.sort(key=lambda s: (s[0], s[1]))
+    i, n = 0, len(segs)
+    while i < n:
+        j = i + 1
+        while j < n and segs[j][0] == segs[i][0] and segs[j][1] == segs[i][1]:
+            j += 1
+        if j - i > 1:
+            segs[i:j] = sorted(segs[i:j], key=lambda s: str(s[2]))
+        i = j
+
+
 def _drop_x(fs: FamilyStructure, g: GroupKey, x, widths, row_of) -> float:
     """x where a descent group's line comes down: union midpoint or a parent's side stub."""
     if g[0] == "u" and (fs.adjacent((g[1], g[2])) or lowered(fs, row_of, (g[1], g[2]))):
         return (x[g[1]] + x[g[2]]) / 2  # the partnership line's midpoint (lowered or not)
     p, side = drop_parent(fs, g, x)
     return x[p] + side * (widths[p] / 2 + style.NODE_SEP / 2)
+
+
+class _Drops:
+    """:func:`_drop_x` for every descent group, with what does not depend on x
+    (which case applies, which parent, the stub length) worked out once."""
+
+    __slots__ = ("fs", "spec")
+
+    def __init__(self, fs: FamilyStructure, widths, row_of) -> None:
+        self.fs = fs
+        spec: dict[GroupKey, tuple] = {}
+        half_sep = style.NODE_SEP / 2
+        for g in fs.groups:
+            if g[0] == "u":
+                key = (g[1], g[2])
+                if fs.adjacent(key) or row_of[g[1]] == row_of[g[2]]:  # adjacent or lowered
+                    spec[g] = (0, g[1], g[2], 0.0)
+                else:
+                    p = fs.outer_partner(key)
+                    spec[g] = (1, p, g[2] if p == g[1] else g[1], widths[p] / 2 + half_sep)
+            else:
+                spec[g] = (2, g[1], None, widths[g[1]] / 2 + half_sep)
+        self.spec = spec
+
+    def __call__(self, g: GroupKey, x) -> float:
+        kind, a, b, stub = self.spec[g]
+        if kind == 0:
+            return (x[a] + x[b]) / 2
+        side = (1 if x[a] >= x[b] else -1) if kind == 1 else single_parent_side(self.fs, g, x)
+        return x[a] + side * stub
 
 
 def drop_parent(fs: FamilyStructure, g: GroupKey, x) -> tuple[int, int]:
@@ -442,41 +509,92 @@ def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
     """-1 (left) or +1 (right): the side of a lone parent the children's line leaves from
     (0: from the bottom of the symbol, when partners sit on both sides)."""
     p = g[1]
-    kids = fs.groups[g]
-    known = [x[k] for k in kids if k in x]
-    mean = sum(known) / len(known) if known else x[p] + 1.0
-    left_taken = any(x[q] < x[p] for q in fs.partners[p] if q in x)
-    right_taken = any(x[q] > x[p] for q in fs.partners[p] if q in x)
+    xp = x[p]
+    left_taken = right_taken = False
+    for q in fs.partners[p]:
+        xq = x.get(q)
+        if xq is not None:
+            if xq < xp:
+                left_taken = True
+            elif xq > xp:
+                right_taken = True
     if left_taken and not right_taken:
         return 1
     if right_taken and not left_taken:
         return -1
     if left_taken and right_taken:
         return 0  # partners on both sides: the line comes straight down from the symbol
-    return -1 if mean < x[p] else 1
+    kids = fs.groups[g]
+    known = [x[k] for k in kids if k in x]
+    mean = sum(known) / len(known) if known else xp + 1.0
+    return -1 if mean < xp else 1
+
+
+def _chain_index(fs: FamilyStructure) -> dict[int, int]:
+    idx = fs.__dict__.get("_chain_index")
+    if idx is None:
+        idx = {p: ci for ci, ch in enumerate(fs.chains) for p in ch}
+        fs.__dict__["_chain_index"] = idx
+    return idx
 
 
 def _blocks_of_row(fs: FamilyStructure, row: list[int], dot_x: dict[int, float]) -> list[list[int]]:
-    in_row = set(row)
-    chain_of: dict[int, int] = {}
-    for i, ch in enumerate(fs.chains):
-        for p in ch:
-            chain_of[p] = i
+    """The row's partner chains (each in chain order), left to right by dot's x."""
+    return [b for _, b in _keyed_blocks(fs, row, dot_x)]
+
+
+def _keyed_blocks(fs: FamilyStructure, row: list[int], dot_x) -> list[tuple[float, list[int]]]:
+    """(mean dot x, block) for the row's partner chains, sorted by (mean, first member)."""
+    chain_of = _chain_index(fs)
+    chains = fs.chains
+    in_row: Optional[set[int]] = None
     blocks: dict[int, list[int]] = {}
     for p in row:
         ci = chain_of[p]
         if ci not in blocks:
-            blocks[ci] = [q for q in fs.chains[ci] if q in in_row]
-    out = list(blocks.values())
-    out.sort(key=lambda b: (sum(dot_x[p] for p in b) / len(b), b[0]))
-    # a block's own order: the chain order, flipped if dot drew it mirrored
-    for b in out:
-        if len(b) > 1 and dot_x[b[0]] > dot_x[b[-1]]:
-            pass  # keep our chain order: first partner on the left is a convention
+            ch = chains[ci]
+            if len(ch) == 1:
+                blocks[ci] = [p]
+            else:
+                if in_row is None:
+                    in_row = set(row)
+                blocks[ci] = [q for q in ch if q in in_row]
+    out = []
+    for b in blocks.values():
+        if len(b) == 1:
+            out.append((dot_x[b[0]], b))  # == sum(...) / 1
+        else:
+            out.append((sum(dot_x[p] for p in b) / len(b), b))
+    # the chain's own order is kept even if dot drew it mirrored: first partner on
+    # the left is a convention
+    out.sort(key=lambda mb: (mb[0], mb[1][0]))
     return out
 
 
-def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint):
+def _sibships_by_row(fs: FamilyStructure, row_of) -> dict[int, list[tuple[GroupKey, list[int]]]]:
+    """Row -> (group, its children in that row) for sibships with 2+ children in the
+    row, in the order :func:`_order_row` visits them (by ``str(group)``)."""
+    per_row: dict[int, list[tuple[GroupKey, list[int]]]] = defaultdict(list)
+    for g, kids in fs.groups.items():
+        if len(kids) < 2:
+            continue
+        r0 = row_of[kids[0]]
+        if all(row_of[k] == r0 for k in kids):
+            per_row[r0].append((g, kids))
+            continue
+        krow: dict[int, list[int]] = defaultdict(list)
+        for k in kids:
+            krow[row_of[k]].append(k)
+        for r, ks in krow.items():
+            if len(ks) > 1:
+                per_row[r].append((g, ks))
+    for items in per_row.values():
+        if len(items) > 1:
+            items.sort(key=lambda gk: str(gk[0]))
+    return per_row
+
+
+def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, drops: Optional["_Drops"] = None):
     """Top-down: order each row's blocks under their parents, then place it.
 
     Row 0 keeps dot's order.  In lower rows a block (a partner chain) is keyed by
@@ -484,56 +602,66 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint):
     order, so every sibship is contiguous and in birth order under its parents; a
     couple whose partners both have parents in the picture sits between the two
     families.  Blocks without parents keep dot's position.
+
+    Returns the rows in their new order, x, and each row's :class:`_RowPlacer`.
     """
+    if drops is None:
+        drops = _Drops(fs, widths, row_of)
+    child_group = fs.child_group
+    brank = _birth_ranks(fs)
+    sibships = _sibships_by_row(fs, row_of)
     x: dict[int, float] = {}
     out_rows: list[list[int]] = []
-    for row in rows:
-        blocks = _blocks_of_row(fs, row, dot_x)
+    placers: list[_RowPlacer] = []
+    for r, row in enumerate(rows):
         keyed = []
-        for b in blocks:
-            drops: dict[int, float] = {}
+        for dmean, b in _keyed_blocks(fs, row, dot_x):
+            bdrops: dict[int, float] = {}
             for p in b:
-                g = fs.child_group.get(p)
-                if g is not None and all(q in x for q in g[1:]):
-                    drops[p] = _drop_x(fs, g, x, widths, row_of)
-            dmean = sum(dot_x[p] for p in b) / len(b)
-            if len(b) == 2 and len(drops) == 2:
-                # two families: each partner faces their own
-                if drops[b[0]] > drops[b[1]]:
-                    b.reverse()
-            key = sum(drops.values()) / len(drops) if drops else dmean
-            rank = min((_birth_rank(fs, p) for p in drops), default=0)
+                g = child_group.get(p)
+                if g is not None and g[1] in x and (len(g) == 2 or g[2] in x):
+                    bdrops[p] = drops(g, x)
+            if bdrops:
+                if len(b) == 2 and len(bdrops) == 2:
+                    # two families: each partner faces their own
+                    if bdrops[b[0]] > bdrops[b[1]]:
+                        b.reverse()
+                key = sum(bdrops.values()) / len(bdrops)
+                rank = min(brank[p] for p in bdrops)
+            else:
+                key, rank = dmean, 0
             keyed.append((key, rank, dmean, b))
         keyed.sort(key=lambda k: (round(k[0], 3), k[1], k[2]))
         blocks = [k[3] for k in keyed]
         _face_siblings(fs, blocks)
-        order = _order_row(fs, blocks, hint)
-        targets = []
-        centre = {id(k[3]): (k[0], k[2]) for k in keyed}
-        for b in blocks:
-            key, dmean = centre[id(b)]
+        target: dict[int, float] = {}
+        for key, _, dmean, b in keyed:
             for p in b:
-                targets.append(key + (dot_x[p] - dmean))
-        by_p = dict(zip([p for b in blocks for p in b], targets))
-        xs = _place(fs, order, [by_p[p] for p in order], widths, hint)
-        x.update(zip(order, xs))
+                target[p] = key + (dot_x[p] - dmean)
+        order = _order_row(fs, blocks, hint, sibships.get(r, ()))
+        placer = _RowPlacer(fs, order, widths, hint)
+        x.update(zip(order, placer.place([target[p] for p in order])))
         out_rows.append(order)
-    return out_rows, x
+        placers.append(placer)
+    return out_rows, x, placers
 
 
 def _face_siblings(fs: FamilyStructure, blocks: list[list[int]]) -> None:
     """A simple couple with one partner born into the picture: that partner sits on
     the side of their siblings (so the sibship line does not run over the in-law)."""
+    child_group = fs.child_group
     group_pos: dict[GroupKey, list[int]] = defaultdict(list)
+    couples = []
     for i, b in enumerate(blocks):
         for p in b:
-            g = fs.child_group.get(p)
+            g = child_group.get(p)
             if g is not None:
                 group_pos[g].append(i)
-    for i, b in enumerate(blocks):
-        if len(b) != 2:
-            continue
-        ga, gb = fs.child_group.get(b[0]), fs.child_group.get(b[1])
+        if len(b) == 2:
+            couples.append(i)
+    for i in couples:
+        b = blocks[i]
+        ga, gb = child_group.get(b[0]), child_group.get(b[1])
         if (ga is None) == (gb is None):
             continue
         blood, g = (b[0], ga) if ga is not None else (b[1], gb)
@@ -544,10 +672,17 @@ def _face_siblings(fs: FamilyStructure, blocks: list[list[int]]) -> None:
             b.reverse()
 
 
-def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[int]:
-    # siblings in birth order: permute sibling blocks among their own slots
+_ALL = object()
+
+
+def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint, sibships=_ALL) -> list[int]:
+    """Siblings in birth order (permuting sibling blocks among their own slots), then
+    households grouped.  ``sibships``: the row's entry of :func:`_sibships_by_row`
+    (default: every group, filtered here)."""
     block_of = {p: i for i, b in enumerate(blocks) for p in b}
-    for g, kids in sorted(fs.groups.items(), key=lambda kv: str(kv[0])):
+    if sibships is _ALL:
+        sibships = sorted(fs.groups.items(), key=lambda kv: str(kv[0]))
+    for g, kids in sibships:
         ks = [k for k in kids if k in block_of]
         if len(ks) < 2:
             continue
@@ -560,7 +695,8 @@ def _order_row(fs: FamilyStructure, blocks: list[list[int]], hint) -> list[int]:
         moved = [blocks[i] for i in bidx]  # in birth order
         for slot, blk in zip(slots, moved):
             blocks[slot] = blk
-        block_of = {p: i for i, b in enumerate(blocks) for p in b}
+            for p in blk:
+                block_of[p] = slot
     blocks = _group_households(fs, blocks, hint)
     return [p for b in blocks for p in b]
 
@@ -584,12 +720,17 @@ def _sibling_violations(fs: FamilyStructure, order: list[int]) -> int:
     return bad
 
 
-def _birth_rank(fs: FamilyStructure, p: int) -> int:
+def _birth_ranks(fs: FamilyStructure) -> dict[int, int]:
+    """Child -> its index in its sibship (birth order)."""
     ranks = fs.__dict__.get("_birth_rank")
     if ranks is None:
         ranks = {k: i for kids in fs.groups.values() for i, k in enumerate(kids)}
         fs.__dict__["_birth_rank"] = ranks
-    return ranks[p]
+    return ranks
+
+
+def _birth_rank(fs: FamilyStructure, p: int) -> int:
+    return _birth_ranks(fs)[p]
 
 
 def _household_splits(order: list[int], hint) -> int:
@@ -675,32 +816,52 @@ def _gaps(fs: FamilyStructure, row: list[int], widths, hint) -> list[float]:
     return gaps
 
 
+class _RowPlacer:
+    """:func:`_place` for one row order, with the gaps and partner runs worked out once
+    (the row is placed once in :func:`_order_and_place` and again in every sweep of
+    :func:`_center_parents`)."""
+
+    __slots__ = ("units", "offs", "u_gaps", "simple")
+
+    def __init__(self, fs: FamilyStructure, order: list[int], widths, hint) -> None:
+        gaps = _gaps(fs, order, widths, hint)
+        n = len(order)
+        partners = fs.partners
+        units: list[list[int]] = [[0]] if n else []
+        for i in range(1, n):
+            if order[i] in partners[order[i - 1]]:
+                units[-1].append(i)
+            else:
+                units.append([i])
+        offs = [0.0] * n
+        for u in units:
+            for j in u[1:]:
+                offs[j] = offs[j - 1] + gaps[j - 1]
+        self.units = units
+        self.offs = offs
+        self.simple = len(units) == n  # nobody beside a partner: one unit per person
+        self.u_gaps = gaps if self.simple else [offs[u[-1]] + gaps[u[-1]] for u in units[:-1]]
+
+    def place(self, targets: list[float]) -> list[float]:
+        if self.simple:  # every offset is 0.0: the units' targets are the targets
+            return _pava(targets, self.u_gaps)
+        units, offs = self.units, self.offs
+        u_targets = [
+            targets[u[0]] if len(u) == 1 else sum(targets[j] - offs[j] for j in u) / len(u)
+            for u in units
+        ]
+        anchors = _pava(u_targets, self.u_gaps)
+        out = [0.0] * len(offs)
+        for u, a in zip(units, anchors):
+            for j in u:
+                out[j] = a + offs[j]
+        return out
+
+
 def _place(fs: FamilyStructure, order: list[int], targets: list[float], widths, hint) -> list[float]:
     """x for a row in ``order``: nearest to ``targets`` keeping the minimum gaps, with
     each run of partners moved rigidly so partnership lines stay short."""
-    gaps = _gaps(fs, order, widths, hint)
-    n = len(order)
-    if n == 0:
-        return []
-    units: list[list[int]] = [[0]]
-    for i in range(1, n):
-        a, b = order[i - 1], order[i]
-        if b in fs.partners[a]:
-            units[-1].append(i)
-        else:
-            units.append([i])
-    offs = [0.0] * n
-    for u in units:
-        for j in u[1:]:
-            offs[j] = offs[j - 1] + gaps[j - 1]
-    u_targets = [sum(targets[j] - offs[j] for j in u) / len(u) for u in units]
-    u_gaps = [offs[u[-1]] + gaps[u[-1]] for u in units[:-1]]
-    anchors = _pava(u_targets, u_gaps)
-    out = [0.0] * n
-    for u, a in zip(units, anchors):
-        for j in u:
-            out[j] = a + offs[j]
-    return out
+    return _RowPlacer(fs, order, widths, hint).place(targets)
 
 
 def _place_x(fs, rows, targets, widths, hint) -> dict[int, float]:
@@ -711,51 +872,68 @@ def _place_x(fs, rows, targets, widths, hint) -> dict[int, float]:
     return x
 
 
-def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2) -> dict[int, float]:
+def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
+                    drops: Optional[_Drops] = None, placers: Optional[list[_RowPlacer]] = None) -> dict[int, float]:
     """Nudge rows so couples sit over their children and children under their parents.
 
     A few alternating sweeps of the priority method with PAVA: the targets are the
     current positions shifted towards the connected people in the neighbouring row.
     """
     x = dict(x)
+    if drops is None:
+        drops = _Drops(fs, widths, row_of)
+    if placers is None:
+        placers = [_RowPlacer(fs, row, widths, hint) for row in rows]
     groups_by_parent_row: dict[int, list[GroupKey]] = defaultdict(list)
-    for g in fs.groups:
+    # per row, the descent groups with children in it and those children (each child
+    # is in exactly one group, so it gets at most one shift)
+    kids_by_row: dict[int, list[tuple[GroupKey, list[int]]]] = defaultdict(list)
+    for g, kids in fs.groups.items():
         groups_by_parent_row[row_of[g[1]]].append(g)
+        r0 = row_of[kids[0]]
+        if all(row_of[k] == r0 for k in kids):
+            kids_by_row[r0].append((g, kids))
+        else:
+            for r in sorted({row_of[k] for k in kids}):
+                kids_by_row[r].append((g, [k for k in kids if row_of[k] == r]))
     for _ in range(sweeps):
         # downward: children centred under their drop point
         for r in range(1, len(rows)):
-            row = rows[r]
-            shift: dict[int, list[float]] = defaultdict(list)
-            for g, kids in fs.groups.items():
-                ks = [k for k in kids if row_of[k] == r]
-                if not ks:
-                    continue
-                drop = _drop_x(fs, g, x, widths, row_of)
-                mid = (x[ks[0]] + x[ks[-1]]) / 2
-                for k in ks:
-                    shift[k].append(drop - mid)
-            if not shift:
+            items = kids_by_row.get(r)
+            if not items:
                 continue
-            targets = [x[p] + (sum(shift[p]) / len(shift[p]) if shift[p] else 0.0) for p in row]
-            x.update(zip(row, _place(fs, row, targets, widths, hint)))
+            row = rows[r]
+            shift: dict[int, float] = {}
+            for g, ks in items:
+                d = drops(g, x) - (x[ks[0]] + x[ks[-1]]) / 2
+                for k in ks:
+                    shift[k] = d
+            targets = [x[p] + shift[p] if p in shift else x[p] + 0.0 for p in row]
+            x.update(zip(row, placers[r].place(targets)))
         # upward: couples centred over their children
         for r in range(len(rows) - 2, -1, -1):
-            row = rows[r]
-            shift = defaultdict(list)
-            for g in groups_by_parent_row.get(r, ()):
-                ks = fs.groups[g]
-                drop = _drop_x(fs, g, x, widths, row_of)
-                mid = (min(x[k] for k in ks) + max(x[k] for k in ks)) / 2
-                for p in g[1:]:
-                    shift[p].append(mid - drop)
-            if not shift:
+            gs = groups_by_parent_row.get(r)
+            if not gs:
                 continue
+            row = rows[r]
+            up: dict[int, list[float]] = defaultdict(list)
+            for g in gs:
+                ks = fs.groups[g]
+                drop = drops(g, x)
+                if len(ks) == 1:
+                    xk = x[ks[0]]
+                    mid = (xk + xk) / 2
+                else:
+                    kx = [x[k] for k in ks]
+                    mid = (min(kx) + max(kx)) / 2
+                for p in g[1:]:
+                    up[p].append(mid - drop)
             # a chain moves as one: average its members' wishes
             targets = []
             for p in row:
-                s = shift.get(p)
-                targets.append(x[p] + (sum(s) / len(s) if s else 0.0))
-            x.update(zip(row, _place(fs, row, targets, widths, hint)))
+                sh = up.get(p)
+                targets.append(x[p] + (sum(sh) / len(sh) if sh else 0.0))
+            x.update(zip(row, placers[r].place(targets)))
     return x
 
 

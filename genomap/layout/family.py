@@ -36,13 +36,28 @@ UnionKey = tuple[int, int]  # (smaller id, larger id)
 GroupKey = tuple  # ("u", a, b) for a union, ("p", pid) for a single parent
 
 
+# Sort keys are pure functions of frozen (hashable) values and are asked for many
+# times per layout and again on every re-layout of the same family, so they are
+# memoised by value; the memos are dropped wholesale when they grow large.
+_MEMO_MAX = 200_000
+_PD_KEYS: dict = {}
+
+
 def _pd_key(d) -> tuple:
-    return (0, d.sort_key()) if d is not None else (1, "")
+    if d is None:
+        return (1, "")
+    k = _PD_KEYS.get(d)
+    if k is None:
+        if len(_PD_KEYS) >= _MEMO_MAX:
+            _PD_KEYS.clear()
+        k = _PD_KEYS[d] = (0, d.sort_key())
+    return k
 
 
 def birth_key(p: PersonView) -> tuple:
     """Sibling order: birth date, then recorded birth order, then id."""
-    return (_pd_key(p.birth), p.birth_order if p.birth_order is not None else 1 << 30, p.id)
+    bo = p.birth_order
+    return (_pd_key(p.birth), bo if bo is not None else 1 << 30, p.id)
 
 
 @dataclass
@@ -108,7 +123,8 @@ class FamilyStructure:
         return a if self.chain_pos(a)[1] > self.chain_pos(b)[1] else b
 
 
-def _chain_order(component: set[int], partners: dict[int, list[int]], people: dict[int, PersonView]) -> list[int]:
+def _chain_order(component: set[int], partners: dict[int, list[int]], people: dict[int, PersonView],
+                 bk: Optional[dict[int, tuple]] = None) -> list[int]:
     """Order one partner component left to right.
 
     A path (nobody with more than two partners) is laid out as the path, oriented so
@@ -120,7 +136,8 @@ def _chain_order(component: set[int], partners: dict[int, list[int]], people: di
         return list(component)
     degree = {p: len(partners[p]) for p in component}
     if max(degree.values()) <= 2:
-        ends = sorted((p for p in component if degree[p] == 1), key=lambda p: birth_key(people[p]))
+        key = bk.__getitem__ if bk is not None else (lambda p: birth_key(people[p]))
+        ends = sorted((p for p in component if degree[p] == 1), key=key)
         if not ends:  # a cycle: break it at the smallest id
             start = min(component)
         else:
@@ -166,20 +183,27 @@ def _chain_order(component: set[int], partners: dict[int, list[int]], people: di
     return result
 
 
+_PRIORITY_INDEX = {k: i for i, k in enumerate(PRIMARY_PRIORITY)}
+_NO_PRIORITY = len(PRIMARY_PRIORITY)
+
+
 def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     """Unions, descent groups, chains.  Deterministic: depends on ids and dates only."""
     people = {p.id: p for p in snapshot.people}
+    bk = {pid: birth_key(p) for pid, p in people.items()}
     unions: dict[UnionKey, Union] = {}
     partners: dict[int, list[int]] = defaultdict(list)
     for r in sorted(snapshot.partnerships, key=lambda r: (_pd_key(r.start), r.id)):
-        if r.a not in people or r.b not in people or r.a == r.b:
+        a, b = r.a, r.b
+        if a not in people or b not in people or a == b:
             continue
-        key = (min(r.a, r.b), max(r.a, r.b))
-        if key not in unions:
-            unions[key] = Union(key)
-            partners[r.a].append(r.b)
-            partners[r.b].append(r.a)
-        unions[key].partnerships.append(r)
+        key = (a, b) if a < b else (b, a)
+        u = unions.get(key)
+        if u is None:
+            u = unions[key] = Union(key)
+            partners[a].append(b)
+            partners[b].append(a)
+        u.partnerships.append(r)
 
     links_by_child: dict[int, list[ParentLinkView]] = defaultdict(list)
     for l in sorted(snapshot.parent_links, key=lambda l: l.id):
@@ -190,22 +214,30 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     child_group: dict[int, GroupKey] = {}
     primary_links: dict[int, list[ParentLinkView]] = {}
     secondary: list[ParentLinkView] = []
+    prio = _PRIORITY_INDEX
     for child, links in links_by_child.items():
-        kinds = {l.kind for l in links}
-        kind = next(k for k in PRIMARY_PRIORITY if k in kinds) if kinds & set(PRIMARY_PRIORITY) else links[0].kind
-        prim = [l for l in links if l.kind is kind]
-        if len(prim) > 2:
-            # prefer a pair that is a recorded couple
-            pairs = [(a, b) for i, a in enumerate(prim) for b in prim[i + 1:]
-                     if (min(a.parent, b.parent), max(a.parent, b.parent)) in unions]
-            prim = list(pairs[0]) if pairs else prim[:2]
-        if len(prim) == 2 and prim[0].parent == prim[1].parent:
-            prim = prim[:1]
-        prim_ids = {l.id for l in prim}
-        secondary.extend(l for l in links if l.id not in prim_ids)
+        if len(links) == 1:
+            prim = links
+        else:
+            # the highest-priority kind present (else the first link's kind)
+            best = min(prio.get(l.kind, _NO_PRIORITY) for l in links)
+            kind = PRIMARY_PRIORITY[best] if best < _NO_PRIORITY else links[0].kind
+            prim = [l for l in links if l.kind is kind]
+            if len(prim) > 2:
+                # prefer a pair that is a recorded couple
+                pairs = [(a, b) for i, a in enumerate(prim) for b in prim[i + 1:]
+                         if (min(a.parent, b.parent), max(a.parent, b.parent)) in unions]
+                prim = list(pairs[0]) if pairs else prim[:2]
+            if len(prim) == 2 and prim[0].parent == prim[1].parent:
+                prim = prim[:1]
+            if len(prim) < len(links):
+                prim_ids = {l.id for l in prim}
+                secondary.extend(l for l in links if l.id not in prim_ids)
         primary_links[child] = prim
         if len(prim) == 2:
-            a, b = sorted((prim[0].parent, prim[1].parent))
+            a, b = prim[0].parent, prim[1].parent
+            if a > b:
+                a, b = b, a
             if (a, b) not in unions:
                 unions[(a, b)] = Union((a, b))
                 partners[a].append(b)
@@ -215,22 +247,33 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
             g = ("p", prim[0].parent)
         groups[g].append(child)
         child_group[child] = g
-    for g, kids in groups.items():
-        kids.sort(key=lambda c: birth_key(people[c]))
+    by_birth = bk.__getitem__
+    for kids in groups.values():
+        if len(kids) > 1:
+            kids.sort(key=by_birth)
 
     # partner lists in start order (implicit unions last)
     ordered_partners: dict[int, list[int]] = {}
     for pid in people:
-        ps = partners.get(pid, [])
-        ordered_partners[pid] = sorted(
-            ps, key=lambda q: (unions[(min(pid, q), max(pid, q))].start_key(), q)
-        )
+        ps = partners.get(pid)
+        if not ps:
+            ordered_partners[pid] = []
+        elif len(ps) == 1:
+            ordered_partners[pid] = [ps[0]]
+        else:
+            ordered_partners[pid] = sorted(
+                ps, key=lambda q: (unions[(pid, q) if pid < q else (q, pid)].start_key(), q)
+            )
 
     # partner components
     seen: set[int] = set()
     chains: list[list[int]] = []
     for pid in sorted(people):
         if pid in seen:
+            continue
+        if not ordered_partners[pid]:
+            seen.add(pid)
+            chains.append([pid])
             continue
         comp = set()
         stack = [pid]
@@ -241,8 +284,8 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
             comp.add(x)
             stack.extend(ordered_partners[x])
         seen |= comp
-        chains.append(_chain_order(comp, ordered_partners, people))
-    return FamilyStructure(
+        chains.append(_chain_order(comp, ordered_partners, people, bk))
+    fs = FamilyStructure(
         snapshot=snapshot,
         people=people,
         unions=unions,
@@ -253,6 +296,8 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
         partners=ordered_partners,
         chains=chains,
     )
+    fs.__dict__["_birth_keys"] = bk
+    return fs
 
 
 def is_small(p: PersonView) -> bool:
