@@ -4,6 +4,12 @@ The UI canvas, PDF/SVG export and the ``genomap render`` command all call
 :func:`draw_family`, so screen and paper always agree.  The expensive step (Graphviz
 layout) is cached by the family's structure, so changing the view date or the
 overlays only rebuilds the drawing.
+
+When the layout is not cached, Graphviz ``dot`` runs as a child process on the other
+core while this thread prepares everything in the drawing that does not depend on
+positions (labels, shapes, households, legend): the whole pipeline then costs little
+more than ``dot`` itself.  The cyclic garbage collector is paused while the drawing's
+(acyclic) primitives are built -- reference counting frees them as usual.
 """
 
 from __future__ import annotations
@@ -14,8 +20,14 @@ from typing import Optional
 from genomap.drawing.builder import build_drawing
 from genomap.drawing.options import DrawOptions
 from genomap.drawing.primitives import Drawing
-from genomap.layout.engine import Layout, cached_layout
+from genomap.layout.engine import Layout, cached_layout, start_cached_layout
+from genomap.perf import gc_paused
 from genomap.store.snapshot import FamilySnapshot
+
+try:  # the position-free half of the drawing, done while dot runs
+    from genomap.drawing.builder import prepare_drawing
+except ImportError:  # pragma: no cover - older builder
+    prepare_drawing = None
 
 
 def layout_family(snapshot: FamilySnapshot) -> Layout:
@@ -26,4 +38,15 @@ def layout_family(snapshot: FamilySnapshot) -> Layout:
 def draw_family(snapshot: FamilySnapshot, as_at: Optional[date] = None, options: Optional[DrawOptions] = None) -> Drawing:
     """The genogram of ``snapshot`` as at ``as_at`` (default today)."""
     day = as_at or date.today()
-    return build_drawing(snapshot, layout_family(snapshot), day, options or DrawOptions())
+    opts = options or DrawOptions()
+    with gc_paused():
+        job = start_cached_layout(snapshot)  # dot starts now, in its own process
+        try:
+            prep = prepare_drawing(snapshot, day, opts) if prepare_drawing is not None else None
+        except BaseException:
+            job.cancel()
+            raise
+        layout = job.result()
+        if prep is None:
+            return build_drawing(snapshot, layout, day, opts)
+        return build_drawing(snapshot, layout, day, opts, prep=prep)
