@@ -19,10 +19,12 @@ import os
 import sys
 import tempfile
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from struct import pack
 from typing import Callable, Iterable, Optional
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QDataStream, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QImage,
     QPainter, QPainterPath, QPen, QPolygonF,
@@ -124,41 +126,157 @@ def _advance(line: str, bold: bool, italic: bool) -> float:
 
 
 # -- items -------------------------------------------------------------------
+#
+# Building the items is the hot path of every redraw (13,000 items for 1,600 people),
+# and with PySide nearly all of its cost is Python -> C++ calls and Python glue, so
+# the factories below are written for call count: geometry goes into constructors
+# (floats, not QRectF/QPointF objects), pens and brushes come from small dicts keyed
+# by plain tuples (a frozen dataclass hashes in Python), long point lists reach Qt in
+# one QDataStream read instead of one QPointF each, and text measures its lines once
+# per distinct line (cached), keeping the per-line widths for paint() lazily.
+
+
+def _pen_for(stroke: Optional[Stroke]) -> QPen:
+    if stroke is None:
+        return _NO_PEN
+    key = (stroke.color, stroke.width, stroke.style._value_)
+    pen = _PENS.get(key)
+    if pen is None:
+        pen = _PENS[key] = _pen(stroke)
+    return pen
+
+
+def _brush_for(fill: Optional[Fill]) -> QBrush:
+    if fill is None:
+        return _NO_BRUSH
+    brush = _BRUSHES.get(fill.color)
+    if brush is None:
+        brush = _BRUSHES[fill.color] = _brush(fill)
+    return brush
+
+
+_PENS: dict[tuple, QPen] = {}
+_BRUSHES: dict[str, QBrush] = {}
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+
+# Point lists longer than this go to Qt as one QDataStream read (QList<QPointF>:
+# a big-endian quint32 count, then x, y doubles); shorter ones are cheaper as calls.
+_STREAM_MIN_POINTS = 8
+
+
+def _polygonf(points) -> QPolygonF:
+    """QPolygonF of ``points`` ((x, y) tuples), the same as from a list of QPointF."""
+    n = len(points)
+    if n < _STREAM_MIN_POINTS:
+        return QPolygonF([QPointF(x, y) for x, y in points])
+    data = QByteArray(pack(f">I{2 * n}d", n, *chain.from_iterable(points)))
+    poly = QPolygonF()
+    QDataStream(data) >> poly
+    if poly.size() != n:  # pragma: no cover - a Qt without the stream format: slow path
+        poly = QPolygonF([QPointF(x, y) for x, y in points])
+    return poly
+
+
+def _polyline_path(points) -> QPainterPath:
+    """moveTo the first point, lineTo each next (what QPainterPath.addPolygon does)."""
+    n = len(points)
+    if n >= _STREAM_MIN_POINTS:
+        path = QPainterPath()
+        path.addPolygon(_polygonf(points))
+        return path
+    if not n:
+        return QPainterPath()
+    it = iter(points)
+    x, y = next(it)
+    path = QPainterPath(QPointF(x, y))
+    line_to = path.lineTo
+    for x, y in it:
+        line_to(x, y)
+    return path
+
+
+_item_data = QGraphicsItem.data
+
+
+def _tagged_data(self, key):
+    """``item.data(DATA_REF)`` / ``item.data(DATA_LAYER)`` read from the item's primitive.
+
+    Tags live in the primitive the item shows (``item.primitive``) instead of two
+    ``setData`` calls per item: a Python attribute costs a fraction of a QVariant
+    round trip both ways.  Other keys (e.g. overlay roles) are Qt's own item data.
+    """
+    if key == DATA_REF:
+        return self.primitive.ref
+    if key == DATA_LAYER:
+        return self.primitive.layer
+    return _item_data(self, key)
+
+
+class LineItem(QGraphicsLineItem):
+    """A two-point :class:`Polyline`."""
+
+    data = _tagged_data
+
+
+class PathItem(QGraphicsPathItem):
+    """A :class:`Rect` (rounded or not) or a :class:`Polyline` of more than two points."""
+
+    data = _tagged_data
+
+
+class EllipseItem(QGraphicsEllipseItem):
+    data = _tagged_data
+
+
+class PolygonItem(QGraphicsPolygonItem):
+    data = _tagged_data
+
 
 class TextItem(QGraphicsItem):
-    """One drawing :class:`Text` (several pre-wrapped lines) as a single item."""
+    """One drawing :class:`Text` (several pre-wrapped lines) as a single item.
+
+    ``TextItem(text)`` for one-off use; :func:`build_scene_items` makes them with
+    :func:`_text_item`, which skips the Python ``__init__``.
+    """
+
+    data = _tagged_data
 
     def __init__(self, text: Text):
         super().__init__()
-        self.text = text
-        scale = text.size / _REF_PX
-        self._scale = scale
-        self._widths = [_advance(line, text.bold, text.italic) * scale for line in text.lines]
-        w = max(self._widths, default=0.0)
-        if text.align is Align.CENTER:
-            x0 = text.x - w / 2
-        elif text.align is Align.RIGHT:
-            x0 = text.x - w
-        else:
-            x0 = text.x
-        h = len(text.lines) * text.line_height
-        self._rect = QRectF(x0 - 1, text.y - 1, w + 2, h + 2)
+        self.primitive = text
+        _setup_text(self, text)
+
+    @property
+    def text(self) -> Text:
+        return self.primitive
+
+    @property
+    def _scale(self) -> float:
+        return self.primitive.size / _REF_PX
+
+    @property
+    def _widths(self) -> list[float]:
+        t = self.primitive
+        s = t.size / _REF_PX
+        return [_advance(line, t.bold, t.italic) * s for line in t.lines]
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
-        t = self.text
+        t = self.primitive
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setFont(_font(t.bold, t.italic))
         painter.setPen(QColor(t.color))
-        s = self._scale
+        s = t.size / _REF_PX
+        widths = self._widths
         if t.background:
             painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(t.background))
-            for i, w in enumerate(self._widths):
+            for i, w in enumerate(widths):
                 if t.align is Align.CENTER:
                     x = t.x - w / 2
                 elif t.align is Align.RIGHT:
@@ -167,7 +285,7 @@ class TextItem(QGraphicsItem):
                     x = t.x
                 painter.drawRect(QRectF(x - 1, t.y + i * t.line_height, w + 2, t.line_height))
             painter.restore()
-        for i, (line, w) in enumerate(zip(t.lines, self._widths)):
+        for i, (line, w) in enumerate(zip(t.lines, widths)):
             if t.align is Align.CENTER:
                 x = t.x - w / 2
             elif t.align is Align.RIGHT:
@@ -182,29 +300,57 @@ class TextItem(QGraphicsItem):
         painter.restore()
 
 
+def _setup_text(item: TextItem, text: Text) -> None:
+    """The item's bounding box: the widest line (Qt's advance, cached) plus 1 pt around."""
+    lines = text.lines
+    bold, italic = text.bold, text.italic
+    if len(lines) == 1:
+        w = _advance(lines[0], bold, italic)
+    elif lines:
+        w = max([_advance(line, bold, italic) for line in lines])
+    else:
+        w = 0.0
+    w *= text.size / _REF_PX
+    align = text.align
+    x0 = text.x - w / 2 if align is _CENTER else (text.x - w if align is _RIGHT else text.x)
+    item._rect = QRectF(x0 - 1, text.y - 1, w + 2, len(lines) * (text.size * 1.2) + 2)
+
+
+_CENTER, _RIGHT = Align.CENTER, Align.RIGHT
+_new_text = TextItem.__new__
+_init_graphics_item = QGraphicsItem.__init__
+
+
+def _text_item(p: Text) -> QGraphicsItem:
+    item = _new_text(TextItem)
+    _init_graphics_item(item)
+    _setup_text(item, p)
+    return item
+
+
 def _rect_item(p: Rect) -> QGraphicsItem:
     path = QPainterPath()
     if p.radius > 0:
-        path.addRoundedRect(QRectF(p.x, p.y, p.w, p.h), p.radius, p.radius)
+        path.addRoundedRect(p.x, p.y, p.w, p.h, p.radius, p.radius)
     else:
-        path.addRect(QRectF(p.x, p.y, p.w, p.h))
-    item = QGraphicsPathItem(path)
-    item.setPen(_pen(p.stroke))
-    item.setBrush(_brush(p.fill))
+        path.addRect(p.x, p.y, p.w, p.h)
+    item = PathItem(path)
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
     return item
 
 
 def _ellipse_item(p: Ellipse) -> QGraphicsItem:
-    item = QGraphicsEllipseItem(QRectF(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry))
-    item.setPen(_pen(p.stroke))
-    item.setBrush(_brush(p.fill))
+    item = EllipseItem(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
     return item
 
 
 def _polygon_item(p: Polygon) -> QGraphicsItem:
-    item = QGraphicsPolygonItem(QPolygonF([QPointF(x, y) for x, y in p.points]))
-    item.setPen(_pen(p.stroke))
-    item.setBrush(_brush(p.fill))
+    item = PolygonItem(_polygonf(p.points))
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
     return item
 
 
@@ -213,14 +359,10 @@ def _polyline_item(p: Polyline) -> QGraphicsItem:
     if len(pts) == 2:
         # most connectors are one straight segment: a line item needs no path
         (x0, y0), (x1, y1) = pts
-        item = QGraphicsLineItem(x0, y0, x1, y1)
-        item.setPen(_pen(p.stroke))
-        return item
-    path = QPainterPath()
-    if pts:
-        path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
-    item = QGraphicsPathItem(path)
-    item.setPen(_pen(p.stroke))
+        item = LineItem(x0, y0, x1, y1)
+    else:
+        item = PathItem(_polyline_path(pts))
+    item.setPen(_pen_for(p.stroke))
     return item
 
 
@@ -230,32 +372,37 @@ ITEM_FACTORIES: dict[type, Callable[[Primitive], QGraphicsItem]] = {
     Ellipse: _ellipse_item,
     Polygon: _polygon_item,
     Polyline: _polyline_item,
-    Text: TextItem,
+    Text: _text_item,
 }
 
 
 def make_item(primitive: Primitive) -> QGraphicsItem:
     """One tagged item for one primitive."""
-    try:
-        factory = ITEM_FACTORIES[type(primitive)]
-    except KeyError:
-        raise TypeError(f"no Qt item factory for {type(primitive).__name__}") from None
-    item = factory(primitive)
-    # (PySide 6.12 mis-counts references to None stored in item data; unset reads as None anyway)
-    if primitive.ref is not None:
-        item.setData(DATA_REF, primitive.ref)
-    item.setData(DATA_LAYER, primitive.layer)
-    z = LAYER_Z.get(primitive.layer, 0.0)
-    if z:  # 0 is the default
-        item.setZValue(z)
-    return item
+    return _make_items((primitive,))[0]
+
+
+def _make_items(prims: Iterable[Primitive]) -> list[QGraphicsItem]:
+    factories = ITEM_FACTORIES
+    layer_z = LAYER_Z
+    items: list[QGraphicsItem] = []
+    append = items.append
+    for p in prims:
+        factory = factories.get(type(p))
+        if factory is None:
+            raise TypeError(f"no Qt item factory for {type(p).__name__}")
+        item = factory(p)
+        item.primitive = p  # its tags: see _tagged_data
+        z = layer_z.get(p.layer)
+        if z:  # 0 (and unknown layers) is the default
+            item.setZValue(z)
+        append(item)
+    return items
 
 
 def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]] = None) -> list[QGraphicsItem]:
     """Exactly one item per primitive of ``drawing`` (or of ``primitives``), in drawing order."""
     ensure_gui_app()
-    prims = drawing.primitives if primitives is None else primitives
-    return [make_item(p) for p in prims]
+    return _make_items(drawing.primitives if primitives is None else primitives)
 
 
 def populate_scene(scene: QGraphicsScene, drawing: Drawing, clear: bool = True) -> list[QGraphicsItem]:
