@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -95,20 +96,22 @@ class DotParams:
 
 def traversal_order(fs: FamilyStructure) -> list[int]:
     """People in a stable, natural order: founders' chains by birth, then descendants depth-first."""
-    people = fs.people
-    chain_of = {}
-    for i, ch in enumerate(fs.chains):
-        for p in ch:
-            chain_of[p] = i
-    has_parents = set(fs.child_group)
+    chains = fs.chains
+    chain_of = fs.chain_index()
+    has_parents = fs.child_group
+    bk = fs.birth_keys()
     # a chain is a root when none of its members has parents
-    roots = [i for i, ch in enumerate(fs.chains) if not any(p in has_parents for p in ch)]
-    roots.sort(key=lambda i: min(birth_key(people[p]) for p in fs.chains[i]))
+    roots = [i for i, ch in enumerate(chains) if not any(p in has_parents for p in ch)]
+    roots.sort(key=lambda i: bk[chains[i][0]] if len(chains[i]) == 1 else min(bk[p] for p in chains[i]))
     children_of_group = fs.groups
     groups_of_person: dict[int, list] = {}
     for g in children_of_group:
         for p in g[1:]:
-            groups_of_person.setdefault(p, []).append(g)
+            gs = groups_of_person.get(p)
+            if gs is None:
+                groups_of_person[p] = [g]
+            else:
+                gs.append(g)
     order: list[int] = []
     seen_chain: set[int] = set()
 
@@ -119,23 +122,23 @@ def traversal_order(fs: FamilyStructure) -> list[int]:
             if c in seen_chain:
                 continue
             seen_chain.add(c)
-            chain = fs.chains[c]
+            chain = chains[c]
             order.extend(chain)
-            kids: list[int] = []
+            nxt: list[int] = []
             for p in chain:
                 for g in groups_of_person.get(p, ()):
-                    kids.extend(children_of_group[g])
-            nxt = []
-            for k in kids:
-                kc = chain_of[k]
-                if kc not in seen_chain and kc not in nxt:
-                    nxt.append(kc)
-            stack.extend(reversed(nxt))
+                    for k in children_of_group[g]:
+                        kc = chain_of[k]
+                        if kc not in seen_chain and kc not in nxt:
+                            nxt.append(kc)
+            if nxt:
+                stack.extend(reversed(nxt))
 
     for r in roots:
         visit(r)
-    for i in range(len(fs.chains)):  # anything left (cycles of descent)
-        visit(i)
+    if len(seen_chain) < len(chains):
+        for i in range(len(chains)):  # anything left (cycles of descent)
+            visit(i)
     return order
 
 
@@ -168,9 +171,9 @@ def build_dot(
             if h is not None:
                 clusters.setdefault(h, []).append(p)
     in_cluster = {p for ms in clusters.values() for p in ms}
-    for p in order:
+    for p in order:  # == f"  {person_node(p)} [width={_inch(widths[p])}];"
         if p not in in_cluster:
-            w(f"  {person_node(p)} [width={_inch(widths[p])}];")
+            w(f"  p{p} [width={widths[p] / 72.0:.4f}];")
     for h, members in clusters.items():
         w(f"  subgraph cluster_h{h} {{ margin=4;")
         for p in members:
@@ -216,15 +219,13 @@ def build_dot(
     for g, kids in fs.groups.items():
         if g[0] == "u" and fs.adjacent((g[1], g[2])):
             src = union_node((g[1], g[2]))
-        elif g[0] == "u":
-            src = person_node(fs.outer_partner((g[1], g[2])))
+            attrs = "weight=8"
         else:
-            src = person_node(g[1])
-        attrs = "weight=8" if src.startswith("u") else "weight=6"
-        if not src.startswith("u"):
+            src = person_node(fs.outer_partner((g[1], g[2])) if g[0] == "u" else g[1])
+            attrs = "weight=6"
             w(f"  {src} [ordering=out];")
         for k in kids:
-            w(f"  {src} -> {person_node(k)} [{attrs}];")
+            w(f"  {src} -> p{k} [{attrs}];")
     for l in sorted(fs.secondary_links, key=lambda l: l.id):
         w(f"  {person_node(l.parent)} -> {person_node(l.child)} [weight=0, style=invis];")
     if rank_with:
@@ -302,13 +303,11 @@ class DotRun:
     def _collect(self) -> str:
         proc = self._proc
         assert proc is not None
-        try:
-            proc.wait(timeout=max(0.0, self.started + self.timeout - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        if not _wait(proc, max(0.0, self.started + self.timeout - time.monotonic())):
             raise GraphvizFailed(
                 f"Graphviz took longer than {self.timeout:.0f} seconds to lay out this family; "
                 "try showing fewer people."
-            ) from None
+            )
         _, out, err = self._files
         out.seek(0)
         data = out.read()
@@ -324,6 +323,57 @@ class DotRun:
             if self._output is None and self._error is None:
                 self._error = GraphvizFailed("The layout was cancelled.")
             self._finalizer()
+
+
+def _wait(proc: subprocess.Popen, timeout: float) -> bool:
+    """Wait for ``proc`` to exit, at most ``timeout`` seconds; False if it is still running.
+
+    ``Popen.wait(timeout)`` polls with growing sleeps on POSIX (up to 50 ms late),
+    so on Linux the wait is on a pidfd, which wakes the moment dot exits; elsewhere
+    a timer kills dot at the deadline while a plain blocking wait runs.
+    """
+    if proc.poll() is not None:
+        return True
+    if os.name == "nt":
+        try:
+            proc.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    fd = None
+    if hasattr(os, "pidfd_open"):
+        try:
+            fd = os.pidfd_open(proc.pid)
+        except OSError:
+            fd = None
+    if fd is not None:
+        try:
+            if proc.poll() is not None:  # reaped meanwhile: the pidfd may not be ours
+                return True
+            ready, _, _ = select.select([fd], [], [], timeout)
+        finally:
+            os.close(fd)
+        if not ready:
+            return False
+        proc.wait()
+        return True
+    fired = threading.Event()
+
+    def expire() -> None:
+        fired.set()
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        proc.wait()
+    finally:
+        timer.cancel()
+    return not fired.is_set()
 
 
 def _stop(proc: Optional[subprocess.Popen], files: list) -> None:
@@ -387,3 +437,17 @@ def _parse_plain_people(output: str) -> dict[int, tuple[float, float]]:
         elif line.startswith("graph "):
             top = _plain_pt(line.split()[3])
     return pos
+
+
+def _plain_pt(inches: str) -> float:
+    """A ``-Tplain`` coordinate (inches, 5 significant digits) in points.
+
+    dot's own coordinates lie on a half-point grid; below 100 inches the printed
+    value pins the grid point down exactly, so it is snapped back to it.  Above,
+    the printout is only good to 0.01 inch (0.72 pt) and the value is rounded the
+    way ``-Tjson0`` prints it (half points below 10,000 pt, whole points above).
+    """
+    v = float(inches) * 72.0
+    if -10000.0 < v < 10000.0:
+        return round(v * 2.0) / 2.0
+    return float(round(v))

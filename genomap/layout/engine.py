@@ -58,12 +58,14 @@ import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
+from operator import add, sub
 from typing import Optional
 
 from genomap.drawing import style
 from genomap.drawing.text import label_size, person_label
 from genomap.layout.dot import DotParams, DotRun, build_dot, parse_people, person_node, start_dot, union_node
-from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, derive_structure, is_small
+from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, _pd_key, derive_structure, is_small
 from genomap.model.enums import PregnancyOutcome, ResidenceKind
 from genomap.store.snapshot import FamilySnapshot
 
@@ -108,6 +110,9 @@ class Layout:
         return (self.x[pid], self.row_y[self.row_of[pid]])
 
 
+import os as _os
+DOT_FORMAT = _os.environ.get("GENOMAP_DOT_FORMAT", "plain")
+
 LOW_GAP = 13.0  # label bottom to the first lowered partnership line
 
 
@@ -126,16 +131,28 @@ def household_hint(snapshot: FamilySnapshot, day: Optional[date] = None) -> dict
     most recent 'lives' residence.
     """
     day = day or date.today()
-    best: dict[int, tuple] = {}
+
+    def rank(r) -> tuple:
+        start = _pd_key(r.start)[1] if r.start is not None else ""
+        return (1 if r.active_on(day) else 0, start, r.id)
+
+    best: dict[int, object] = {}  # person -> their best residence so far
+    ranks: dict[int, tuple] = {}  # ranked lazily: most people have one residence
+    lives = ResidenceKind.LIVES
     for r in snapshot.residences:
-        if r.kind is not ResidenceKind.LIVES:
+        if r.kind is not lives:
             continue
-        active = r.active_on(day)
-        start = r.start.sort_key() if r.start is not None else ""
-        key = (1 if active else 0, start, r.id)
-        if r.person not in best or key > best[r.person][0]:
-            best[r.person] = (key, r.household)
-    return {p: v[1] for p, v in best.items()}
+        cur = best.get(r.person)
+        if cur is None:
+            best[r.person] = r
+            continue
+        kc = ranks.get(id(cur))
+        if kc is None:
+            kc = ranks[id(cur)] = rank(cur)
+        kr = ranks[id(r)] = rank(r)
+        if kr > kc:
+            best[r.person] = r
+    return {p: r.household for p, r in best.items()}
 
 
 def footprint_of(person) -> tuple[float, float]:
@@ -167,24 +184,27 @@ def _pava(targets: list[float], gaps: list[float]) -> list[float]:
     n = len(targets)
     if n == 0:
         return []
-    offs = [0.0] * n
-    for i in range(1, n):
-        offs[i] = offs[i - 1] + gaps[i - 1]
-    vals = [t - o for t, o in zip(targets, offs)]
-    # blocks: (sum, count)
+    offs = list(accumulate(gaps[:n - 1], initial=0.0))
+    # pool adjacent violators: blocks as (sum, count); a new value merges into the
+    # blocks before it while their mean is above its own
     sums: list[float] = []
     counts: list[int] = []
-    for v in vals:
+    for v in map(sub, targets, offs):
+        c = 1
+        while sums and sums[-1] / counts[-1] > v / c:
+            v = sums.pop() + v
+            c = counts.pop() + c
         sums.append(v)
-        counts.append(1)
-        while len(sums) > 1 and sums[-2] / counts[-2] > sums[-1] / counts[-1]:
-            s, c = sums.pop(), counts.pop()
-            sums[-1] += s
-            counts[-1] += c
+        counts.append(c)
+    if len(sums) == n:
+        return list(map(add, sums, offs))
     out: list[float] = []
-    for s, c in zip(sums, counts):
-        out.extend([s / c] * c)
-    return [v + o for v, o in zip(out, offs)]
+    for v, c in zip(sums, counts):
+        if c == 1:
+            out.append(v)
+        else:
+            out.extend([v / c] * c)
+    return list(map(add, out, offs))
 
 
 # -- the engine -------------------------------------------------------------------
@@ -322,7 +342,7 @@ def start_layout(
         hint = household_hint(snapshot, household_day)
     prep = _prepare(snapshot, hint, params)
     t1 = time.perf_counter()
-    return LayoutJob(prep, start_dot(prep.src), build_time=t1 - t0)
+    return LayoutJob(prep, start_dot(prep.src, DOT_FORMAT), build_time=t1 - t0)
 
 
 def compute_layout(
@@ -530,14 +550,6 @@ def single_parent_side(fs: FamilyStructure, g: GroupKey, x) -> int:
     return -1 if mean < xp else 1
 
 
-def _chain_index(fs: FamilyStructure) -> dict[int, int]:
-    idx = fs.__dict__.get("_chain_index")
-    if idx is None:
-        idx = {p: ci for ci, ch in enumerate(fs.chains) for p in ch}
-        fs.__dict__["_chain_index"] = idx
-    return idx
-
-
 def _blocks_of_row(fs: FamilyStructure, row: list[int], dot_x: dict[int, float]) -> list[list[int]]:
     """The row's partner chains (each in chain order), left to right by dot's x."""
     return [b for _, b in _keyed_blocks(fs, row, dot_x)]
@@ -545,7 +557,7 @@ def _blocks_of_row(fs: FamilyStructure, row: list[int], dot_x: dict[int, float])
 
 def _keyed_blocks(fs: FamilyStructure, row: list[int], dot_x) -> list[tuple[float, list[int]]]:
     """(mean dot x, block) for the row's partner chains, sorted by (mean, first member)."""
-    chain_of = _chain_index(fs)
+    chain_of = fs.chain_index()
     chains = fs.chains
     in_row: Optional[set[int]] = None
     blocks: dict[int, list[int]] = {}
@@ -1013,14 +1025,17 @@ def layout_key(snapshot: FamilySnapshot, household_day: Optional[date] = None) -
 
 
 def _layout_key(snapshot: FamilySnapshot, hint: dict[int, int]) -> tuple:
-    sizes = tuple(
-        (p.id, p.name, p.known_as, str(p.birth), str(p.death), p.deceased, p.adopted, p.is_subject,
-         p.pregnancy.value)
-        for p in sorted(snapshot.people, key=lambda p: p.id)
-    )
-    births = tuple(sorted((p.id, p.birth_order or 0) for p in snapshot.people))
-    starts = tuple(sorted((r.id, str(r.start)) for r in snapshot.partnerships))
-    return (snapshot.structure_key(), sizes, tuple(sorted(hint.items())), births, starts)
+    # people with the fields their labels are made of (values, not formatted) and
+    # birth order; partnerships with the starts that order partners; parent links.
+    # Each sorted by its (unique) id.
+    people = tuple(sorted(
+        (p.id, p.given_names, p.family_name, p.known_as, p.birth, p.death, p.deceased, p.adopted,
+         p.is_subject, p.pregnancy, p.birth_order)
+        for p in snapshot.people
+    ))
+    partnerships = tuple(sorted((r.id, r.a, r.b, r.start) for r in snapshot.partnerships))
+    links = tuple(sorted((l.id, l.parent, l.child, l.kind) for l in snapshot.parent_links))
+    return (people, partnerships, links, tuple(sorted(hint.items())))
 
 
 def start_cached_layout(snapshot: FamilySnapshot, household_day: Optional[date] = None) -> LayoutJob:

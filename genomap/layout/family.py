@@ -109,6 +109,22 @@ class FamilyStructure:
             self.__dict__["_chain_pos"] = idx
         return idx[pid]
 
+    def chain_index(self) -> dict[int, int]:
+        """Person -> index of their chain in :attr:`chains`."""
+        idx = self.__dict__.get("_chain_index")
+        if idx is None:
+            idx = {p: ci for ci, ch in enumerate(self.chains) for p in ch}
+            self.__dict__["_chain_index"] = idx
+        return idx
+
+    def birth_keys(self) -> dict[int, tuple]:
+        """Person -> :func:`birth_key`."""
+        bk = self.__dict__.get("_birth_keys")
+        if bk is None:
+            bk = {pid: birth_key(p) for pid, p in self.people.items()}
+            self.__dict__["_birth_keys"] = bk
+        return bk
+
     def adjacent(self, key: UnionKey) -> bool:
         """Are the two partners of a union next to each other in their chain?"""
         (ca, ia), (cb, ib) = self.chain_pos(key[0]), self.chain_pos(key[1])
