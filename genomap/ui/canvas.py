@@ -61,7 +61,7 @@ from genomap.model.dates import PartialDate, PartialDateError
 from genomap.store.snapshot import FamilySnapshot
 from genomap.ui.canvas_overlay import DATA_OVERLAY, HaloItem, PathHaloItem
 from genomap.ui.canvas_tooltip import link_tooltip_html, person_tooltip_html
-from genomap.ui.scene import DATA_LAYER, DATA_REF, build_scene_items
+from genomap.ui.scene import DATA_LAYER, DATA_REF, TextItem, refill_scene
 
 Ref = tuple[str, int]
 
@@ -84,6 +84,9 @@ def _item_path(item: QGraphicsItem) -> tuple[QPainterPath, bool]:
     """(outline in scene coordinates, is_filled) of a drawing item, for hit tests and halos."""
     path = QPainterPath()
     filled = False
+    if isinstance(item, TextItem):  # (a rect item underneath) its box, hit anywhere
+        path.addRect(item.boundingRect())
+        return item.sceneTransform().map(path), True
     if isinstance(item, QGraphicsPathItem):
         path = item.path()
     elif isinstance(item, QGraphicsEllipseItem):
@@ -106,7 +109,7 @@ def _item_path(item: QGraphicsItem) -> tuple[QPainterPath, bool]:
 
 
 def _pen_width(item: QGraphicsItem) -> float:
-    if isinstance(item, (QAbstractGraphicsShapeItem, QGraphicsLineItem)):
+    if isinstance(item, (QAbstractGraphicsShapeItem, QGraphicsLineItem)) and not isinstance(item, TextItem):
         pen = item.pen()
         if pen.style() != Qt.PenStyle.NoPen:
             return pen.widthF()
@@ -163,8 +166,6 @@ class GenogramView(QGraphicsView):
         self._layer_items: dict[str, list[QGraphicsItem]] = {}
         self._hidden_layers: set[str] = set()
         self._text_groups: dict[float, list[QGraphicsItem]] = {}
-        self._text_size: dict[int, float] = {}
-        self._layer_of: dict[int, str] = {}
         self._lod_hidden_sizes: set[float] = set()
         self._person_boxes: dict[Ref, QRectF] = {}
         self._selection: list[Ref] = []
@@ -308,35 +309,34 @@ class GenogramView(QGraphicsView):
         self._emit_selection()
 
     def _rebuild_scene(self, drawing: Drawing) -> None:
-        scene = self.scene()
         self._drop_overlays()
+        # The new drawing reuses the old items (scene.refill_scene: resetting an item is
+        # far cheaper than deleting one and making another), so whatever a layer toggle
+        # or the level of detail hid is shown first and hidden afresh below.
+        for item in self._hidden_items():
+            item.setVisible(True)
+        old = self._items
         self._items = []
         self._items_by_ref = {}
         self._layer_items = {}
-        scene.clear()
-        items = build_scene_items(drawing)
+        items = refill_scene(self.scene(), old, drawing.primitives)
+        del old
         by_ref = self._items_by_ref
         by_layer = self._layer_items
         hidden = self._hidden_layers
         text_groups: dict[float, list[QGraphicsItem]] = {}
-        text_size: dict[int, float] = {}
-        add = scene.addItem
-        # build_scene_items returns one item per primitive in drawing order, so the
-        # primitive gives ref/layer without a round trip through QVariant.
+        # refill_scene returns one item per primitive in drawing order, so the
+        # primitive gives ref/layer without asking the item.
         for item, prim in zip(items, drawing.primitives):
             ref, layer = prim.ref, prim.layer
             if ref is not None:
                 by_ref.setdefault(tuple(ref), []).append(item)
             by_layer.setdefault(layer, []).append(item)
-            if isinstance(prim, Text):
+            if type(prim) is Text:
                 text_groups.setdefault(prim.size, []).append(item)
-                text_size[id(item)] = prim.size
             if layer in hidden:
                 item.setVisible(False)
-            add(item)
         self._text_groups = text_groups
-        self._text_size = text_size
-        self._layer_of = {id(it): layer for layer, its in by_layer.items() for it in its}
         self._lod_hidden_sizes = set()
         self._items = items
         self._person_boxes = {
@@ -345,6 +345,15 @@ class GenogramView(QGraphicsView):
         }
         self._page = QRectF(0, 0, drawing.width, drawing.height).adjusted(
             -PAGE_MARGIN, -PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
+
+    def _hidden_items(self) -> list[QGraphicsItem]:
+        """Drawing items hidden now, by a hidden layer or by the level of detail."""
+        out: list[QGraphicsItem] = []
+        for layer in self._hidden_layers:
+            out.extend(self._layer_items.get(layer, ()))
+        for size in self._lod_hidden_sizes:
+            out.extend(self._text_groups.get(size, ()))
+        return out
 
     def _apply_lod(self) -> None:
         """Hide text too small to read at this zoom (< LOD_TEXT_PX pixels tall).
@@ -368,11 +377,13 @@ class GenogramView(QGraphicsView):
     def _item_layer_visible(self, item: QGraphicsItem) -> bool:
         if not self._hidden_layers:
             return True
-        return self._layer_of.get(id(item)) not in self._hidden_layers
+        return item.primitive.layer not in self._hidden_layers
 
     def _lod_hides(self, item: QGraphicsItem) -> bool:
-        size = self._text_size.get(id(item))
-        return size is not None and size in self._lod_hidden_sizes
+        if not self._lod_hidden_sizes:
+            return False
+        prim = getattr(item, "primitive", None)
+        return type(prim) is Text and prim.size in self._lod_hidden_sizes
 
     def primitive_items(self) -> list[QGraphicsItem]:
         """The drawing's items, one per primitive, in drawing order (no overlays)."""
@@ -733,7 +744,7 @@ class GenogramView(QGraphicsView):
     @staticmethod
     def _hits(item: QGraphicsItem, p: QPointF, tol: float, outline_only: bool) -> bool:
         path, filled = _item_path(item)
-        if not isinstance(item, (QAbstractGraphicsShapeItem, QGraphicsLineItem)):
+        if isinstance(item, TextItem) or not isinstance(item, (QAbstractGraphicsShapeItem, QGraphicsLineItem)):
             return path.contains(p)  # text: its box
         if filled and not outline_only and path.contains(p):
             return True

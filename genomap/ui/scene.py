@@ -15,9 +15,11 @@ measured with Helvetica metrics (Liberation Sans / Arial are metric-compatible).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -31,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsPolygonItem,
+    QGraphicsRectItem,
     QGraphicsScene, QStyleOptionGraphicsItem,
 )
 
@@ -220,7 +223,11 @@ class LineItem(QGraphicsLineItem):
 
 
 class PathItem(QGraphicsPathItem):
-    """A :class:`Rect` (rounded or not) or a :class:`Polyline` of more than two points."""
+    """A :class:`Rect` or a :class:`Polyline` of more than two points.
+
+    (Rectangles stay paths: a QGraphicsRectItem is a little faster but antialiases a
+    few edge pixels one level differently on screen.)
+    """
 
     data = _tagged_data
 
@@ -233,9 +240,11 @@ class PolygonItem(QGraphicsPolygonItem):
     data = _tagged_data
 
 
-class TextItem(QGraphicsItem):
+class TextItem(QGraphicsRectItem):
     """One drawing :class:`Text` (several pre-wrapped lines) as a single item.
 
+    A rectangle item without pen or brush whose rect is the text's box, so Qt asks
+    C++ for the bounds (indexing, hit tests, updates) and calls Python only to paint.
     ``TextItem(text)`` for one-off use; :func:`build_scene_items` makes them with
     :func:`_text_item`, which skips the Python ``__init__``.
     """
@@ -243,9 +252,9 @@ class TextItem(QGraphicsItem):
     data = _tagged_data
 
     def __init__(self, text: Text):
-        super().__init__()
+        super().__init__(*_text_box(text))
+        self.setPen(_NO_PEN)
         self.primitive = text
-        _setup_text(self, text)
 
     @property
     def text(self) -> Text:
@@ -260,9 +269,6 @@ class TextItem(QGraphicsItem):
         t = self.primitive
         s = t.size / _REF_PX
         return [_advance(line, t.bold, t.italic) * s for line in t.lines]
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
-        return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
         t = self.primitive
@@ -300,8 +306,8 @@ class TextItem(QGraphicsItem):
         painter.restore()
 
 
-def _setup_text(item: TextItem, text: Text) -> None:
-    """The item's bounding box: the widest line (Qt's advance, cached) plus 1 pt around."""
+def _text_box(text: Text) -> tuple[float, float, float, float]:
+    """The text's box: the widest line (Qt's advance, cached) plus 1 pt around."""
     lines = text.lines
     bold, italic = text.bold, text.italic
     if len(lines) == 1:
@@ -313,28 +319,23 @@ def _setup_text(item: TextItem, text: Text) -> None:
     w *= text.size / _REF_PX
     align = text.align
     x0 = text.x - w / 2 if align is _CENTER else (text.x - w if align is _RIGHT else text.x)
-    item._rect = QRectF(x0 - 1, text.y - 1, w + 2, len(lines) * (text.size * 1.2) + 2)
+    return x0 - 1, text.y - 1, w + 2, len(lines) * (text.size * 1.2) + 2
 
 
 _CENTER, _RIGHT = Align.CENTER, Align.RIGHT
 _new_text = TextItem.__new__
-_init_graphics_item = QGraphicsItem.__init__
+_init_rect_item = QGraphicsRectItem.__init__
 
 
 def _text_item(p: Text) -> QGraphicsItem:
     item = _new_text(TextItem)
-    _init_graphics_item(item)
-    _setup_text(item, p)
+    _init_rect_item(item, *_text_box(p))
+    item.setPen(_NO_PEN)
     return item
 
 
 def _rect_item(p: Rect) -> QGraphicsItem:
-    path = QPainterPath()
-    if p.radius > 0:
-        path.addRoundedRect(p.x, p.y, p.w, p.h, p.radius, p.radius)
-    else:
-        path.addRect(p.x, p.y, p.w, p.h)
-    item = PathItem(path)
+    item = PathItem(_rect_path(p))
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
     return item
@@ -376,6 +377,24 @@ ITEM_FACTORIES: dict[type, Callable[[Primitive], QGraphicsItem]] = {
 }
 
 
+@contextmanager
+def _gc_paused():
+    """Hold Python's cyclic garbage collector while thousands of items are made.
+
+    Every item is a tracked Python object, so a big drawing would otherwise set off
+    several full collections over the whole heap (about a tenth of the build); the
+    collector runs as usual afterwards.  Nothing here makes reference cycles.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def make_item(primitive: Primitive) -> QGraphicsItem:
     """One tagged item for one primitive."""
     return _make_items((primitive,))[0]
@@ -402,7 +421,138 @@ def _make_items(prims: Iterable[Primitive]) -> list[QGraphicsItem]:
 def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]] = None) -> list[QGraphicsItem]:
     """Exactly one item per primitive of ``drawing`` (or of ``primitives``), in drawing order."""
     ensure_gui_app()
-    return _make_items(drawing.primitives if primitives is None else primitives)
+    with _gc_paused():
+        return _make_items(drawing.primitives if primitives is None else primitives)
+
+
+# -- reusing items (the canvas's redraw) -----------------------------------------
+#
+# A redraw (view date, edit, relayout) mostly moves and relabels the same kinds of
+# things, and with PySide destroying an item costs as much as making one: so the
+# canvas hands its old items back and each primitive takes an old item of the kind it
+# needs, reset in a few calls (geometry, pen, brush), before new items are made.
+
+def _item_kind(p: Primitive) -> type:
+    """The item class :data:`ITEM_FACTORIES` makes for ``p``."""
+    t = type(p)
+    if t is Polyline:
+        return LineItem if len(p.points) == 2 else PathItem
+    return _ITEM_KINDS[t]
+
+
+def _rect_path(p: Rect) -> QPainterPath:
+    path = QPainterPath()
+    if p.radius > 0:
+        path.addRoundedRect(p.x, p.y, p.w, p.h, p.radius, p.radius)
+    else:
+        path.addRect(p.x, p.y, p.w, p.h)
+    return path
+
+
+def _reset_rect(item: PathItem, p: Rect) -> None:
+    item.setPath(_rect_path(p))
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
+
+
+def _reset_ellipse(item: EllipseItem, p: Ellipse) -> None:
+    item.setRect(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
+
+
+def _reset_polygon(item: PolygonItem, p: Polygon) -> None:
+    item.setPolygon(_polygonf(p.points))
+    item.setPen(_pen_for(p.stroke))
+    item.setBrush(_brush_for(p.fill))
+
+
+def _reset_polyline(item: QGraphicsItem, p: Polyline) -> None:
+    pts = p.points
+    if len(pts) == 2:
+        (x0, y0), (x1, y1) = pts
+        item.setLine(x0, y0, x1, y1)
+    else:
+        item.setPath(_polyline_path(pts))
+        item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
+    item.setPen(_pen_for(p.stroke))
+
+
+def _reset_text(item: TextItem, p: Text) -> None:
+    # (an unchanged box repaints too: refill_scene has the whole scene repainted)
+    item.setRect(*_text_box(p))
+
+
+_ITEM_KINDS: dict[type, type] = {Rect: PathItem, Ellipse: EllipseItem, Polygon: PolygonItem, Text: TextItem}
+_RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
+    Rect: _reset_rect,
+    Ellipse: _reset_ellipse,
+    Polygon: _reset_polygon,
+    Polyline: _reset_polyline,
+    Text: _reset_text,
+}
+
+
+def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
+                 primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
+    """Make ``scene`` show ``primitives`` instead of ``old_items`` (items this module made
+    that are in ``scene``); return exactly one item per primitive, in drawing order.
+
+    Old items are reused for primitives needing the same kind of item, new ones are
+    made and added for the rest, and old items left over are removed from the scene.
+    Reused items change their place in Qt's insertion order, so every item's z value
+    is its layer's z plus ``index / count`` (below 1, while layers are at least 2
+    apart): items then stack by layer and, within a layer, in drawing order, exactly
+    as :func:`build_scene_items`' insertion order does.  Visibility is left as it was.
+    """
+    with _gc_paused():
+        return _refill(scene, old_items, primitives)
+
+
+def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
+           primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
+    # One repaint of everything instead of per-item bookkeeping: while a full update
+    # is pending the scene does not track each changed item's old and new area.
+    scene.update()
+    pools: dict[type, list[QGraphicsItem]] = {}
+    for item in old_items:
+        pools.setdefault(type(item), []).append(item)
+    prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
+    step = 1.0 / max(len(prims), 1)
+    layer_z = LAYER_Z
+    factories = ITEM_FACTORIES
+    resetters = _RESETTERS
+    kinds = _ITEM_KINDS
+    items: list[QGraphicsItem] = []
+    append = items.append
+    fresh: list[QGraphicsItem] = []
+    for i, p in enumerate(prims):
+        t = type(p)
+        if t is Polyline:
+            kind = LineItem if len(p.points) == 2 else PathItem
+        else:
+            kind = kinds.get(t)
+        pool = pools.get(kind)
+        if pool:
+            item = pool.pop()
+            resetters[t](item, p)
+        else:
+            factory = factories.get(t)
+            if factory is None:
+                raise TypeError(f"no Qt item factory for {t.__name__}")
+            item = factory(p)
+            fresh.append(item)
+        item.primitive = p
+        item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
+        append(item)
+    add = scene.addItem
+    for item in fresh:
+        add(item)
+    remove = scene.removeItem
+    for pool in pools.values():
+        for item in pool:
+            remove(item)
+    return items
 
 
 def populate_scene(scene: QGraphicsScene, drawing: Drawing, clear: bool = True) -> list[QGraphicsItem]:
