@@ -319,7 +319,11 @@ class GenogramView(QGraphicsView):
         self._items = []
         self._items_by_ref = {}
         self._layer_items = {}
-        items = refill_scene(self.scene(), old, drawing.primitives)
+        try:
+            items = refill_scene(self.scene(), old, drawing.primitives)
+        except BaseException:
+            self.scene().clear()  # no half-reused leftovers the next redraw cannot see
+            raise
         del old
         by_ref = self._items_by_ref
         by_layer = self._layer_items

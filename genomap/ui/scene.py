@@ -4,7 +4,9 @@ One registry (:data:`ITEM_FACTORIES`, napari's ``layer_to_visual`` idea) maps ea
 primitive type to a small factory; :func:`build_scene_items` makes exactly one item
 per primitive, tagged ``item.data(DATA_REF) == primitive.ref`` and
 ``item.data(DATA_LAYER) == primitive.layer`` so the canvas can select, hit-test and
-toggle overlays by layer without knowing anything about genograms.
+toggle overlays by layer without knowing anything about genograms.  The tags are read
+from ``item.primitive`` (the primitive the item shows) by the item classes' ``data``;
+:func:`refill_scene` redraws a scene by resetting its old items where it can.
 
 Units: one scene unit is one point of the drawing (y down), so zoom 1.0 at 72 dpi is
 "actual size".  Text is drawn with a pixel-sized font scaled into scene units, which
@@ -135,8 +137,11 @@ def _advance(line: str, bold: bool, italic: bool) -> float:
 # the factories below are written for call count: geometry goes into constructors
 # (floats, not QRectF/QPointF objects), pens and brushes come from small dicts keyed
 # by plain tuples (a frozen dataclass hashes in Python), long point lists reach Qt in
-# one QDataStream read instead of one QPointF each, and text measures its lines once
-# per distinct line (cached), keeping the per-line widths for paint() lazily.
+# one QDataStream read instead of one QPointF each, tags are one Python attribute
+# (``item.primitive``) instead of two QVariants, and text is a C++ rectangle item
+# that only paints in Python (Qt asks items for their bounds far more often).
+# A factory registered for a new primitive type must return an item whose class
+# has ``data = _tagged_data``, like the classes here.
 
 
 def _pen_for(stroke: Optional[Stroke]) -> QPen:
