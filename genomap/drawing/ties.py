@@ -9,6 +9,7 @@ Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
 from __future__ import annotations
 
 import math
+from itertools import accumulate, repeat
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
@@ -56,69 +57,184 @@ class TieRouter:
         self.b = b
         w, h = b.lay.width, b.lay.height
         self.page = (w, h)
-        self.gw = int(w / self.CELL) + 2
-        self.gh = int(h / self.CELL) + 2
-        n = self.gw * self.gh
+        gw = self.gw = int(w / self.CELL) + 2
+        gh = self.gh = int(h / self.CELL) + 2
+        n = gw * gh
         self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
         self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
         m = self.MARGIN
+        boxes = []  # (value, x0, y0, x1, y1), in painting order: later boxes win
         for tab in b.household_labels:
             if type(tab) is Rect:
-                self._fill(self.obst, 3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m)
+                boxes.append((3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m))
+        label_box = b.label_box
         for pid in b.visible:
-            lb = b.label_box.get(pid)
+            lb = label_box.get(pid)
             if lb is not None:
-                self._fill(self.obst, 1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m)
+                boxes.append((1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m))
+        bounds = b.bounds
         for pid in b.visible:
-            sb = b.bounds[("person", pid)]
-            self._fill(self.obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
+            sb = bounds[("person", pid)]
+            boxes.append((2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m))
+        self._paint(self.obst, boxes)
+        kin = []
+        diagonal = []
         for line in b.lines:
             if type(line) is not Polyline:
                 continue
             pts = line.points
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
                 if x0 == x1 or y0 == y1:
-                    self._fill(self.lines, 1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
+                    kin.append((1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2))
                 else:
-                    self._mark_path(((x0, y0), (x1, y1)), 1, 0)
+                    diagonal.append(((x0, y0), (x1, y1)))
+        lines = self.lines
+        gw = self.gw
+        for v, x0, y0, x1, y1 in kin:  # (all 1: any order) mostly one cell wide or one high
+            cells = self._cells(x0, y0, x1, y1)
+            if cells is None:
+                continue
+            i0, i1, j0, j1 = cells
+            if i1 - i0 < j1 - j0:
+                run = b"\x01" * (j1 - j0 + 1)
+                for i in range(i0, i1 + 1):
+                    lines[j0 * gw + i:j1 * gw + i + 1:gw] = run
+            else:
+                run = b"\x01" * (i1 - i0 + 1)
+                for j in range(j0, j1 + 1):
+                    lines[j * gw + i0:j * gw + i1 + 1] = run
+        for seg in diagonal:
+            self._mark_path(seg, 1, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
-    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
+    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
+        """The cells i0..i1 x j0..j1 whose centre lies in a box (off by at most half a cell
+        either way), or None."""
         c = self.CELL
-        gw = self.gw
-        # cells whose centre lies in the box: off by at most half a cell either way
-        i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(gw - 1, math.floor(x1 / c - 0.5))
+        i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(self.gw - 1, math.floor(x1 / c - 0.5))
         j0, j1 = max(0, math.ceil(y0 / c - 0.5)), min(self.gh - 1, math.floor(y1 / c - 0.5))
         if i1 < i0 or j1 < j0:
+            return None
+        return i0, i1, j0, j1
+
+    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Fill a box in a raster."""
+        cells = self._cells(x0, y0, x1, y1)
+        if cells is None:
             return
+        i0, i1, j0, j1 = cells
+        gw = self.gw
         run = bytes((v,)) * (i1 - i0 + 1)
         for j in range(j0, j1 + 1):
             grid[j * gw + i0:j * gw + i1 + 1] = run
 
+    def _paint(self, grid: bytearray, boxes: list) -> None:
+        """Fill boxes (value, x0, y0, x1, y1) into an empty raster, in order, as :meth:`_fill`
+        would one by one -- but a band of rows that the same boxes cover is painted once
+        and copied down."""
+        c = self.CELL
+        gw1, gh1 = self.gw - 1, self.gh - 1
+        ceil, floor = math.ceil, math.floor
+        spans = []
+        cuts = set()
+        for v, x0, y0, x1, y1 in boxes:
+            i0, i1 = ceil(x0 / c - 0.5), floor(x1 / c - 0.5)
+            j0, j1 = ceil(y0 / c - 0.5), floor(y1 / c - 0.5)
+            if i0 < 0:
+                i0 = 0
+            if i1 > gw1:
+                i1 = gw1
+            if j0 < 0:
+                j0 = 0
+            if j1 > gh1:
+                j1 = gh1
+            if i1 < i0 or j1 < j0:
+                continue
+            spans.append((v, i0, i1 + 1, j0, j1 + 1))
+            cuts.add(j0)
+            cuts.add(j1 + 1)
+        if not spans:
+            return
+        cuts = sorted(cuts)
+        at = {j: n for n, j in enumerate(cuts)}
+        bands: list[list] = [[] for _ in cuts]
+        for span in spans:
+            for n in range(at[span[3]], at[span[4]]):
+                bands[n].append(span)
+        gw = self.gw
+        runs = {v: memoryview(bytes((v,)) * gw) for v in {s[0] for s in spans}}
+        for n, members in enumerate(bands):
+            if members:
+                row = bytearray(gw)
+                for v, i0, i1, _, _ in members:
+                    row[i0:i1] = runs[v][:i1 - i0]
+                j0, j1 = cuts[n], cuts[n + 1]
+                grid[j0 * gw:j1 * gw] = row * (j1 - j0)
+
     def _mark_path(self, pts, v: int, spread: int) -> None:
-        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``."""
+        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``.
+
+        The path is stepped segment by segment; the cells stepped on, grown by ``spread``,
+        are painted as runs."""
         c = self.CELL
         gw, gh = self.gw, self.gh
-        lines = self.lines
-        run = bytes((v,)) * (2 * spread + 1)
         step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
+        reach = 2 * spread + 1  # a cell this far along a row still joins the run
+        hypot = math.hypot
+        runs = []
+        cj = ca = cb = None
+        lo, hi = spread, gw - spread
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            n = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / step) + 1, 60))
+            ddx, ddy = x1 - x0, y1 - y0
+            n = max(1, min(int(hypot(ddx, ddy) / step) + 1, 60))
             for k in range(n + 1):
                 t = k / n
-                i = int((x0 + (x1 - x0) * t) / c)
-                j = int((y0 + (y1 - y0) * t) / c)
-                if spread <= i < gw - spread:
-                    for jj in range(max(0, j - spread), min(gh, j + spread + 1)):
-                        row = jj * gw + i
-                        lines[row - spread:row + spread + 1] = run
+                i = int((x0 + ddx * t) / c)
+                if lo <= i < hi:
+                    j = int((y0 + ddy * t) / c)
+                    if j == cj and ca - reach <= i <= cb + reach:
+                        if i < ca:
+                            ca = i
+                        elif i > cb:
+                            cb = i
+                    else:
+                        if cj is not None:
+                            runs.append((cj, ca, cb))
+                        cj, ca, cb = j, i, i
+        if cj is not None:
+            runs.append((cj, ca, cb))
+        lines = self.lines
+        gh1 = gh - 1
+        for j, a, b in runs:
+            a -= spread
+            run = bytes((v,)) * (b + spread - a + 1)
+            for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
+                lines[jj * gw + a:jj * gw + a + len(run)] = run
+
+    def _own_boxes(self, p: int, q: int) -> tuple:
+        """The two people's symbols, grown as rasterised: samples inside them are not obstacles."""
+        bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
+        e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
+        return (bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e,
+                bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e)
 
     def score_candidate(self, A, B, cand, n: int, p: int, q: int) -> tuple[float, float]:
-        """:meth:`score` of a candidate curve sampled at ``n`` steps (polynomial curves are
-        stepped by forward differences, without building the point list)."""
+        """:meth:`score` of a candidate curve sampled at ``n`` steps."""
+        return self._scan(A, B, cand, n, self._own_boxes(p, q), 0.0, None)
+
+    def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
+        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
+
+        Samples inside the tie's own two symbols are skipped."""
+        return self._scan_xy([x for x, _ in pts], [y for _, y in pts], self._own_boxes(p, q), 0.0, None)
+
+    def _samples(self, A, B, cand, n: int) -> tuple[list, list]:
+        """The x and y of a candidate's ``n + 1`` samples.  Polynomial curves are stepped by
+        forward differences (accumulated, without a loop in Python)."""
         kind = cand[0]
         if kind == "s":
-            return self.score(self._curve(A, B, cand, n), p, q)
+            pts = self._curve(A, B, cand, n)
+            return [x for x, _ in pts], [y for _, y in pts]
         if kind == "q":
             c1 = cand[1]
             coef = [(0.0, a + b - 2 * c, 2 * (c - a), a) for a, c, b in ((A[0], c1[0], B[0]), (A[1], c1[1], B[1]))]
@@ -128,53 +244,106 @@ class TieRouter:
                     for a, c, e, b in ((A[0], c1[0], c2[0], B[0]), (A[1], c1[1], c2[1], B[1]))]
         h = 1.0 / n
         h2, h3 = h * h, h * h * h
-        (ax, bx, cx, x), (ay, by, cy, y) = coef
-        dx1, dx2, dx3 = ax * h3 + bx * h2 + cx * h, 6 * ax * h3 + 2 * bx * h2, 6 * ax * h3
-        dy1, dy2, dy3 = ay * h3 + by * h2 + cy * h, 6 * ay * h3 + 2 * by * h2, 6 * ay * h3
-        pts = []
-        append = pts.append
-        for _ in range(n + 1):
-            append((x, y))
-            x += dx1
-            dx1 += dx2
-            dx2 += dx3
-            y += dy1
-            dy1 += dy2
-            dy2 += dy3
-        return self.score(pts, p, q)
+        out = []
+        for a3, a2, a1, a0 in coef:
+            d1, d2, d3 = a3 * h3 + a2 * h2 + a1 * h, 6 * a3 * h3 + 2 * a2 * h2, 6 * a3 * h3
+            # x[m+1] = x[m] + d1[m], d1[m+1] = d1[m] + d2[m], d2[m+1] = d2[m] + d3
+            if kind == "q":  # d3 == 0.0: d2 stays (it is never -0.0)
+                steps1 = accumulate(repeat(d2, n - 1), initial=d1)
+            else:
+                steps1 = accumulate(accumulate(repeat(d3, n - 2), initial=d2), initial=d1)
+            out.append(list(accumulate(steps1, initial=a0)))
+        return out[0], out[1]
 
-    def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
-        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
+    PROBE = 4  # a first pass looks at every PROBE-th sample, for a cheap lower bound
 
-        Samples inside the tie's own two symbols are skipped."""
-        bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
-        e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
-        ax0, ay0, ax1, ay1 = bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e
-        bx0, by0, bx1, by1 = bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e
+    def _scan(self, A, B, cand, n: int, own: tuple, cost: float, bound, probe: bool = False,
+              clear: bool = False) -> tuple[float, float] | None:
+        """:meth:`score` of a candidate sampled at ``n`` steps; None as soon as it is
+        certain to enter an obstacle and to score no lower than ``bound`` (with its
+        preference ``cost``): first from every few samples, then from all in order."""
+        xs, ys = self._samples(A, B, cand, n)
+        if probe and self._probe(xs[2::self.PROBE], ys[2::self.PROBE], own, cost, bound):
+            return None
+        return self._scan_xy(xs, ys, own, cost, bound, clear)
+
+    def _probe(self, xs: list, ys: list, own: tuple, cost: float, bound: float) -> bool:
+        """True if some of a candidate's samples show it cannot score below ``bound``.
+
+        Obstacle samples with no free (or own-symbol) sample between them may belong to
+        one entry; apart, to separate entries -- each worth at least the lightest weight.
+        Leaving the page counts 1."""
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
+        inv = 1.0 / self.CELL
+        gw, gh = self.gw, self.gh
+        obst = self.obst
+        least = min(self.OBSTACLE_WEIGHT[1:])
+        HIT = self.HIT
+        hits = 0.0
+        off = 0
+        inside = False
+        for x, y in zip(xs, ys):
+            if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
+                inside = False
+                continue
+            i, j = int(x * inv), int(y * inv)
+            if x < 2 or y < 2 or i >= gw or j >= gh:
+                if not off:
+                    off = 1
+                    if (hits + off) * HIT + cost >= bound:
+                        return True
+                continue
+            k = j * gw + i
+            o = obst[k]
+            if not o:
+                inside = False
+            elif not inside:
+                inside = True
+                hits += least
+                if (hits + off) * HIT + cost >= bound:
+                    return True
+        return False
+
+    def _scan_xy(self, xs: list, ys: list, own: tuple, cost: float, bound,
+                 clear: bool = False) -> tuple[float, float] | None:
+        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines
+        and ties) of the samples in order, or None once that scores no lower than ``bound``."""
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
         inv = 1.0 / self.CELL
         gw, gh = self.gw, self.gh
         obst, lines = self.obst, self.lines
         weight = self.OBSTACLE_WEIGHT
         line_cost = (0.0, self.LINE, self.TIE)
+        HIT = self.HIT
         hits = 0.0
         along = 0.0
         prev = 0
         off = 0
-        for x, y in pts:
+        for x, y in zip(xs, ys):
             if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
                 prev = 0
                 continue
             i, j = int(x * inv), int(y * inv)
             if x < 2 or y < 2 or i >= gw or j >= gh:
-                off = 1
+                if not off:
+                    off = 1
+                    if bound is not None and (hits + off) * HIT + along + cost >= bound:
+                        return None
                 continue
             k = j * gw + i
             o = obst[k]
             if o != prev:
                 if o:
                     hits += weight[o]
+                    if bound is not None and (hits + off) * HIT + along + cost >= bound:
+                        return None
                 prev = o
-            along += line_cost[lines[k]]
+            o = lines[k]
+            if o:
+                along += line_cost[o]
+                # (a candidate given up must touch something, or ``clear`` would miss it)
+                if bound is not None and (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
+                    return None
         return hits + off, along
 
     def _curve(self, A, B, cand, steps: int) -> list:
@@ -200,21 +369,31 @@ class TieRouter:
             # cheapest first, bounded: stop when no later candidate can win, or once a
             # good number have been tried and one of them touches nothing
             best = None
+            best_sc = None
+            best_clear = False  # the best so far touches nothing: any obstacle rules a candidate out
             tried = 0
             clear = good = False
             limit = 8 if d > 1500 else 64  # a tie across half a big family: a few tries only
+            own = self._own_boxes(p, q)
             for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
-                if best is not None and (cost >= best[0] or (clear and tried >= 24) or good
+                if best is not None and (cost >= best_sc or (clear and tried >= 24) or good
                                          or tried >= limit):
                     break
                 # (very long ties, across a big family, are sampled more coarsely)
                 n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
-                n_hits, along = self.score_candidate(A, B, cand, n, p, q)
-                sc = n_hits * self.HIT + along + cost
                 tried += 1
+                # bounded: given up (None) once it has entered an obstacle and cannot win,
+                # which leaves ``clear`` as it was
+                scored = self._scan(A, B, cand, n, own, cost, best_sc, best_clear, clear)
+                if scored is None:
+                    continue
+                n_hits, along = scored
+                sc = n_hits * self.HIT + along + cost
                 clear = clear or n_hits == 0
-                if best is None or sc < best[0]:
+                if best is None or sc < best_sc:
                     best = (sc, cand)
+                    best_sc = sc
+                    best_clear = n_hits == 0
                     # touches nothing and hardly runs along any line: good enough
                     good = n_hits == 0 and along <= 6.0
             self.chosen[key] = best[1]
