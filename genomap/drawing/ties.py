@@ -62,6 +62,7 @@ class TieRouter:
         n = gw * gh
         self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
         self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
+        self._fractions: dict[int, list] = {}  # steps -> [k / steps]
         m = self.MARGIN
         boxes = []  # (value, x0, y0, x1, y1), in painting order: later boxes win
         for tab in b.household_labels:
@@ -77,32 +78,46 @@ class TieRouter:
             sb = bounds[("person", pid)]
             boxes.append((2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m))
         self._paint(self.obst, boxes)
-        kin = []
+        # kinship lines, all 1 (so in any order): mostly one cell wide (a column, written
+        # with a stride) or one high
+        lines = self.lines
+        c = self.CELL
+        ceil, floor = math.ceil, math.floor
+        gw1, gh1 = gw - 1, gh - 1
         diagonal = []
         for line in b.lines:
             if type(line) is not Polyline:
                 continue
             pts = line.points
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-                if x0 == x1 or y0 == y1:
-                    kin.append((1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2))
-                else:
+                if x0 != x1 and y0 != y1:
                     diagonal.append(((x0, y0), (x1, y1)))
-        lines = self.lines
-        gw = self.gw
-        for v, x0, y0, x1, y1 in kin:  # (all 1: any order) mostly one cell wide or one high
-            cells = self._cells(x0, y0, x1, y1)
-            if cells is None:
-                continue
-            i0, i1, j0, j1 = cells
-            if i1 - i0 < j1 - j0:
-                run = b"\x01" * (j1 - j0 + 1)
-                for i in range(i0, i1 + 1):
-                    lines[j0 * gw + i:j1 * gw + i + 1:gw] = run
-            else:
-                run = b"\x01" * (i1 - i0 + 1)
-                for j in range(j0, j1 + 1):
-                    lines[j * gw + i0:j * gw + i1 + 1] = run
+                    continue
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                if y1 < y0:
+                    y0, y1 = y1, y0
+                # as _cells(x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+                i0, i1 = ceil((x0 - 2) / c - 0.5), floor((x1 + 2) / c - 0.5)
+                j0, j1 = ceil((y0 - 2) / c - 0.5), floor((y1 + 2) / c - 0.5)
+                if i0 < 0:
+                    i0 = 0
+                if i1 > gw1:
+                    i1 = gw1
+                if j0 < 0:
+                    j0 = 0
+                if j1 > gh1:
+                    j1 = gh1
+                if i1 < i0 or j1 < j0:
+                    continue
+                if i1 - i0 < j1 - j0:
+                    run = b"\x01" * (j1 - j0 + 1)
+                    for i in range(i0, i1 + 1):
+                        lines[j0 * gw + i:j1 * gw + i + 1:gw] = run
+                else:
+                    run = b"\x01" * (i1 - i0 + 1)
+                    for j in range(j0, j1 + 1):
+                        lines[j * gw + i0:j * gw + i1 + 1] = run
         for seg in diagonal:
             self._mark_path(seg, 1, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
@@ -184,14 +199,36 @@ class TieRouter:
         runs = []
         cj = ca = cb = None
         lo, hi = spread, gw - spread
+        fractions = self._fractions
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             ddx, ddy = x1 - x0, y1 - y0
-            n = max(1, min(int(hypot(ddx, ddy) / step) + 1, 60))
-            for k in range(n + 1):
-                t = k / n
-                i = int((x0 + ddx * t) / c)
+            n = int(hypot(ddx, ddy) / step) + 1
+            capped = n > 60  # (then steps may leave gaps)
+            n = max(1, min(n, 60))
+            ts = fractions.get(n)
+            if ts is None:
+                ts = fractions[n] = [k / n for k in range(n + 1)]
+            iis = [int((x0 + ddx * t) / c) for t in ts]
+            jjs = [int((y0 + ddy * t) / c) for t in ts]
+            j = jjs[0]
+            if not capped and j == jjs[-1]:
+                # one row (x and y are monotonic along a segment), no gaps: one run
+                a, b = iis[0], iis[-1]
+                if a > b:
+                    a, b = b, a
+                if lo <= a and b < hi:
+                    if j == cj and a <= cb + reach and b >= ca - reach:
+                        if a < ca:
+                            ca = a
+                        if b > cb:
+                            cb = b
+                    else:
+                        if cj is not None:
+                            runs.append((cj, ca, cb))
+                        cj, ca, cb = j, a, b
+                    continue
+            for i, j in zip(iis, jjs):
                 if lo <= i < hi:
-                    j = int((y0 + ddy * t) / c)
                     if j == cj and ca - reach <= i <= cb + reach:
                         if i < ca:
                             ca = i
@@ -212,11 +249,22 @@ class TieRouter:
                 lines[jj * gw + a:jj * gw + a + len(run)] = run
 
     def _own_boxes(self, p: int, q: int) -> tuple:
-        """The two people's symbols, grown as rasterised: samples inside them are not obstacles."""
+        """The two people's symbols, grown as rasterised: samples inside them are not
+        obstacles.  (x0, y0, x1, y1 of p's, of q's; and the raster cells that samples
+        inside them fall in, a quick first test.)"""
         bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
         e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
-        return (bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e,
-                bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e)
+        boxes = (bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e,
+                 bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e)
+        inv = 1.0 / self.CELL
+        gw = self.gw
+        cells: set[int] = set()
+        for x0, y0, x1, y1 in (boxes[:4], boxes[4:]):
+            # (int(v * inv) never decreases with v: a sample inside lands in these cells)
+            i0, i1 = int(x0 * inv), int(x1 * inv)
+            for j in range(int(y0 * inv), int(y1 * inv) + 1):
+                cells.update(range(j * gw + i0, j * gw + i1 + 1))
+        return boxes + (cells,)
 
     def score_candidate(self, A, B, cand, n: int, p: int, q: int) -> tuple[float, float]:
         """:meth:`score` of a candidate curve sampled at ``n`` steps."""
@@ -226,15 +274,19 @@ class TieRouter:
         """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
 
         Samples inside the tie's own two symbols are skipped."""
-        return self._scan_xy([x for x, _ in pts], [y for _, y in pts], self._own_boxes(p, q), 0.0, None)
+        hits, along, _, off = self._scan_xy([x for x, _ in pts], [y for _, y in pts], self._own_boxes(p, q), 0.0, None)
+        return hits + off, along
 
     def _samples(self, A, B, cand, n: int) -> tuple[list, list]:
         """The x and y of a candidate's ``n + 1`` samples.  Polynomial curves are stepped by
         forward differences (accumulated, without a loop in Python)."""
         kind = cand[0]
         if kind == "s":
-            pts = self._curve(A, B, cand, n)
-            return [x for x, _ in pts], [y for _, y in pts]
+            xs, ys = [], []
+            for px, py in _catmull_pieces((A,) + cand[1:-1] + (B,), max(3, n // (len(cand) - 1))):
+                xs += px
+                ys += py
+            return xs, ys
         if kind == "q":
             c1 = cand[1]
             coef = [(0.0, a + b - 2 * c, 2 * (c - a), a) for a, c, b in ((A[0], c1[0], B[0]), (A[1], c1[1], B[1]))]
@@ -262,10 +314,18 @@ class TieRouter:
         """:meth:`score` of a candidate sampled at ``n`` steps; None as soon as it is
         certain to enter an obstacle and to score no lower than ``bound`` (with its
         preference ``cost``): first from every few samples, then from all in order."""
+        if cand[0] == "s":  # splines piece by piece: the later pieces often never needed
+            state = (0.0, 0.0, 0, 0)
+            for xs, ys in _catmull_pieces((A,) + cand[1:-1] + (B,), max(3, n // (len(cand) - 1))):
+                state = self._scan_xy(xs, ys, own, cost, bound, clear, state)
+                if state is None:
+                    return None
+            return state[0] + state[3], state[1]
         xs, ys = self._samples(A, B, cand, n)
         if probe and self._probe(xs[2::self.PROBE], ys[2::self.PROBE], own, cost, bound):
             return None
-        return self._scan_xy(xs, ys, own, cost, bound, clear)
+        state = self._scan_xy(xs, ys, own, cost, bound, clear)
+        return None if state is None else (state[0] + state[3], state[1])
 
     def _probe(self, xs: list, ys: list, own: tuple, cost: float, bound: float) -> bool:
         """True if some of a candidate's samples show it cannot score below ``bound``.
@@ -273,7 +333,7 @@ class TieRouter:
         Obstacle samples with no free (or own-symbol) sample between them may belong to
         one entry; apart, to separate entries -- each worth at least the lightest weight.
         Leaving the page counts 1."""
-        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, _ = own
         inv = 1.0 / self.CELL
         gw, gh = self.gw, self.gh
         obst = self.obst
@@ -304,21 +364,44 @@ class TieRouter:
                     return True
         return False
 
-    def _scan_xy(self, xs: list, ys: list, own: tuple, cost: float, bound,
-                 clear: bool = False) -> tuple[float, float] | None:
-        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines
-        and ties) of the samples in order, or None once that scores no lower than ``bound``."""
-        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
+    def _scan_xy(self, xs: list, ys: list, own: tuple, cost: float, bound, clear: bool = False,
+                 state: tuple = (0.0, 0.0, 0, 0)) -> tuple | None:
+        """Scan samples in order, from ``state`` (obstacle weight entered, cost of running
+        over lines and ties, obstacle code of the last sample, 1 if it left the page) to
+        the state after them -- or None once the candidate scores no lower than ``bound``."""
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, mine = own
         inv = 1.0 / self.CELL
         gw, gh = self.gw, self.gh
         obst, lines = self.obst, self.lines
         weight = self.OBSTACLE_WEIGHT
         line_cost = (0.0, self.LINE, self.TIE)
         HIT = self.HIT
-        hits = 0.0
-        along = 0.0
-        prev = 0
-        off = 0
+        hits, along, prev, off = state
+        if bound is None:
+            bound = math.inf
+        # (a candidate given up must touch something, or ``clear`` would miss it)
+        if not xs:
+            return state
+        if min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh:
+            # all on the page (int(v * inv) never decreases with v): no test for leaving it
+            for x, y in zip(xs, ys):
+                k = int(y * inv) * gw + int(x * inv)
+                if k in mine and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
+                    prev = 0
+                    continue
+                o = obst[k]
+                if o != prev:
+                    if o:
+                        hits += weight[o]
+                        if (hits + off) * HIT + along + cost >= bound:
+                            return None
+                    prev = o
+                o = lines[k]
+                if o:
+                    along += line_cost[o]
+                    if (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
+                        return None
+            return hits, along, prev, off
         for x, y in zip(xs, ys):
             if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
                 prev = 0
@@ -327,7 +410,7 @@ class TieRouter:
             if x < 2 or y < 2 or i >= gw or j >= gh:
                 if not off:
                     off = 1
-                    if bound is not None and (hits + off) * HIT + along + cost >= bound:
+                    if (hits + off) * HIT + along + cost >= bound:
                         return None
                 continue
             k = j * gw + i
@@ -335,16 +418,15 @@ class TieRouter:
             if o != prev:
                 if o:
                     hits += weight[o]
-                    if bound is not None and (hits + off) * HIT + along + cost >= bound:
+                    if (hits + off) * HIT + along + cost >= bound:
                         return None
                 prev = o
             o = lines[k]
             if o:
                 along += line_cost[o]
-                # (a candidate given up must touch something, or ``clear`` would miss it)
-                if bound is not None and (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
+                if (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
                     return None
-        return hits + off, along
+        return hits, along, prev, off
 
     def _curve(self, A, B, cand, steps: int) -> list:
         kind = cand[0]
@@ -494,6 +576,34 @@ class TieRouter:
             else:
                 b = m
         return b
+
+
+def _catmull_pieces(pts: tuple, steps: int):
+    """:func:`~genomap.drawing.paths.catmull_rom` (the same arithmetic), piece by piece,
+    as lists of x and y (the first piece with the first point)."""
+    n = len(pts)
+    dist = math.dist
+    tans = []
+    for i in range(n):
+        a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
+        span = dist(a, pts[i]) + dist(pts[i], b) or 1.0
+        tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
+    basis = []
+    for k in range(1, steps + 1):
+        t = k / steps
+        t2, t3 = t * t, t * t * t
+        basis.append((2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2))
+    for i in range(n - 1):
+        (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+        L = dist(pts[i], pts[i + 1])
+        mx0, my0 = tans[i][0] * L, tans[i][1] * L
+        mx1, my1 = tans[i + 1][0] * L, tans[i + 1][1] * L
+        xs = [h00 * x0 + h10 * mx0 + h01 * x1 + h11 * mx1 for h00, h10, h01, h11 in basis]
+        ys = [h00 * y0 + h10 * my0 + h01 * y1 + h11 * my1 for h00, h10, h01, h11 in basis]
+        if i == 0:
+            xs.insert(0, x0)
+            ys.insert(0, y0)
+        yield xs, ys
 
 
 def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]:
