@@ -9,7 +9,8 @@ Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
 from __future__ import annotations
 
 import math
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
+from operator import add, mul, ne, truediv
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
@@ -208,15 +209,19 @@ class TieRouter:
             ts = fractions.get(n)
             if ts is None:
                 ts = fractions[n] = [k / n for k in range(n + 1)]
-            iis = [int((x0 + ddx * t) / c) for t in ts]
-            jjs = [int((y0 + ddy * t) / c) for t in ts]
-            j = jjs[0]
-            if not capped and j == jjs[-1]:
-                # one row (x and y are monotonic along a segment), no gaps: one run
-                a, b = iis[0], iis[-1]
-                if a > b:
-                    a, b = b, a
-                if lo <= a and b < hi:
+            # int((x0 + ddx * t) / c) for each t, by maps
+            iis = list(map(int, map(truediv, map(add, repeat(x0), map(mul, repeat(ddx), ts)), repeat(c))))
+            jjs = list(map(int, map(truediv, map(add, repeat(y0), map(mul, repeat(ddy), ts)), repeat(c))))
+            if not capped and min(iis) >= lo and max(iis) < hi:
+                # no gaps, and x and y monotonic along a segment: the steps in one row are
+                # one run, from the first to the last
+                cuts = list(compress(range(1, n + 1), map(ne, jjs[1:], jjs)))
+                s = 0
+                for e in cuts + [n + 1]:
+                    j, a, b = jjs[s], iis[s], iis[e - 1]
+                    s = e
+                    if a > b:
+                        a, b = b, a
                     if j == cj and a <= cb + reach and b >= ca - reach:
                         if a < ca:
                             ca = a
@@ -226,7 +231,7 @@ class TieRouter:
                         if cj is not None:
                             runs.append((cj, ca, cb))
                         cj, ca, cb = j, a, b
-                    continue
+                continue
             for i, j in zip(iis, jjs):
                 if lo <= i < hi:
                     if j == cj and ca - reach <= i <= cb + reach:
@@ -242,11 +247,13 @@ class TieRouter:
             runs.append((cj, ca, cb))
         lines = self.lines
         gh1 = gh - 1
+        full = memoryview(bytes((v,)) * gw)
         for j, a, b in runs:
             a -= spread
-            run = bytes((v,)) * (b + spread - a + 1)
+            run = full[:b + spread - a + 1]
             for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
-                lines[jj * gw + a:jj * gw + a + len(run)] = run
+                row = jj * gw + a
+                lines[row:row + len(run)] = run
 
     def _own_boxes(self, p: int, q: int) -> tuple:
         """The two people's symbols, grown as rasterised: samples inside them are not
@@ -593,13 +600,19 @@ def _catmull_pieces(pts: tuple, steps: int):
         t = k / steps
         t2, t3 = t * t, t * t * t
         basis.append((2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2))
+    h00, h10, h01, h11 = (list(col) for col in zip(*basis))
+
+    def blend(p0, m0, p1, m1):  # h00 * p0 + h10 * m0 + h01 * p1 + h11 * m1, by maps
+        return list(map(add, map(add, map(add, map(mul, h00, repeat(p0)), map(mul, h10, repeat(m0))),
+                                 map(mul, h01, repeat(p1))), map(mul, h11, repeat(m1))))
+
     for i in range(n - 1):
         (x0, y0), (x1, y1) = pts[i], pts[i + 1]
         L = dist(pts[i], pts[i + 1])
         mx0, my0 = tans[i][0] * L, tans[i][1] * L
         mx1, my1 = tans[i + 1][0] * L, tans[i + 1][1] * L
-        xs = [h00 * x0 + h10 * mx0 + h01 * x1 + h11 * mx1 for h00, h10, h01, h11 in basis]
-        ys = [h00 * y0 + h10 * my0 + h01 * y1 + h11 * my1 for h00, h10, h01, h11 in basis]
+        xs = blend(x0, mx0, x1, mx1)
+        ys = blend(y0, my0, y1, my1)
         if i == 0:
             xs.insert(0, x0)
             ys.insert(0, y0)
