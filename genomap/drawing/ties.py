@@ -585,6 +585,9 @@ class TieRouter:
         return b
 
 
+_HERMITE: dict[int, tuple] = {}  # steps -> the Hermite weights at each step, by weight
+
+
 def _catmull_pieces(pts: tuple, steps: int):
     """:func:`~genomap.drawing.paths.catmull_rom` (the same arithmetic), piece by piece,
     as lists of x and y (the first piece with the first point)."""
@@ -595,12 +598,15 @@ def _catmull_pieces(pts: tuple, steps: int):
         a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
         span = dist(a, pts[i]) + dist(pts[i], b) or 1.0
         tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
-    basis = []
-    for k in range(1, steps + 1):
-        t = k / steps
-        t2, t3 = t * t, t * t * t
-        basis.append((2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2))
-    h00, h10, h01, h11 = (list(col) for col in zip(*basis))
+    cols = _HERMITE.get(steps)
+    if cols is None:
+        basis = []
+        for k in range(1, steps + 1):
+            t = k / steps
+            t2, t3 = t * t, t * t * t
+            basis.append((2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2))
+        cols = _HERMITE[steps] = tuple(list(col) for col in zip(*basis))
+    h00, h10, h01, h11 = cols
 
     def blend(p0, m0, p1, m1):  # h00 * p0 + h10 * m0 + h01 * p1 + h11 * m1, by maps
         return list(map(add, map(add, map(add, map(mul, h00, repeat(p0)), map(mul, h10, repeat(m0))),
