@@ -17,11 +17,9 @@ measured with Helvetica metrics (Liberation Sans / Arial are metric-compatible).
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import tempfile
-from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -43,6 +41,7 @@ from genomap.drawing.primitives import (
     DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, Polygon, Polyline,
     Primitive, Rect, Stroke, Text,
 )
+from genomap.perf import gc_paused
 
 
 DATA_REF = 0  # item.data(DATA_REF) -> primitive.ref, e.g. ("person", 12)
@@ -382,24 +381,6 @@ ITEM_FACTORIES: dict[type, Callable[[Primitive], QGraphicsItem]] = {
 }
 
 
-@contextmanager
-def _gc_paused():
-    """Hold Python's cyclic garbage collector while thousands of items are made.
-
-    Every item is a tracked Python object, so a big drawing would otherwise set off
-    several full collections over the whole heap (about a tenth of the build); the
-    collector runs as usual afterwards.  Nothing here makes reference cycles.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def make_item(primitive: Primitive) -> QGraphicsItem:
     """One tagged item for one primitive."""
     return _make_items((primitive,))[0]
@@ -426,7 +407,7 @@ def _make_items(prims: Iterable[Primitive]) -> list[QGraphicsItem]:
 def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]] = None) -> list[QGraphicsItem]:
     """Exactly one item per primitive of ``drawing`` (or of ``primitives``), in drawing order."""
     ensure_gui_app()
-    with _gc_paused():
+    with gc_paused():
         return _make_items(drawing.primitives if primitives is None else primitives)
 
 
@@ -510,7 +491,7 @@ def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
     apart): items then stack by layer and, within a layer, in drawing order, exactly
     as :func:`build_scene_items`' insertion order does.  Visibility is left as it was.
     """
-    with _gc_paused():
+    with gc_paused():
         return _refill(scene, old_items, primitives)
 
 
