@@ -84,6 +84,9 @@ def _inch(pt: float) -> str:
     return f"{pt / 72.0:.4f}"
 
 
+_INCH: dict[float, str] = {}  # _inch memo for footprint widths (few distinct values recur)
+
+
 @dataclass(frozen=True)
 class DotParams:
     node_sep: float = 16.0  # points
@@ -114,8 +117,10 @@ def traversal_order(fs: FamilyStructure) -> list[int]:
                 gs.append(g)
     order: list[int] = []
     seen_chain: set[int] = set()
-
-    def visit(ci: int) -> None:
+    # depth-first from each root in turn, then from anything left (cycles of descent)
+    for ci in roots + list(range(len(chains))):
+        if ci in seen_chain:
+            continue
         stack = [ci]
         while stack:
             c = stack.pop()
@@ -126,19 +131,19 @@ def traversal_order(fs: FamilyStructure) -> list[int]:
             order.extend(chain)
             nxt: list[int] = []
             for p in chain:
-                for g in groups_of_person.get(p, ()):
+                gs = groups_of_person.get(p)
+                if gs is None:
+                    continue
+                for g in gs:
                     for k in children_of_group[g]:
                         kc = chain_of[k]
                         if kc not in seen_chain and kc not in nxt:
                             nxt.append(kc)
             if nxt:
-                stack.extend(reversed(nxt))
-
-    for r in roots:
-        visit(r)
-    if len(seen_chain) < len(chains):
-        for i in range(len(chains)):  # anything left (cycles of descent)
-            visit(i)
+                nxt.reverse()
+                stack.extend(nxt)
+        if len(seen_chain) == len(chains):
+            break
     return order
 
 
@@ -171,9 +176,16 @@ def build_dot(
             if h is not None:
                 clusters.setdefault(h, []).append(p)
     in_cluster = {p for ms in clusters.values() for p in ms}
+    inch = _INCH.get
     for p in order:  # == f"  {person_node(p)} [width={_inch(widths[p])}];"
         if p not in in_cluster:
-            w(f"  p{p} [width={widths[p] / 72.0:.4f}];")
+            wp = widths[p]
+            wi = inch(wp)
+            if wi is None:
+                wi = _inch(wp)
+                if len(_INCH) < 50_000:
+                    _INCH[wp] = wi
+            w(f"  p{p} [width={wi}];")
     for h, members in clusters.items():
         w(f"  subgraph cluster_h{h} {{ margin=4;")
         for p in members:
@@ -181,8 +193,18 @@ def build_dot(
         w("  }")
     # chains: same rank, union nodes between adjacent partners
     union_done = set()
+    u_attrs = f"[width={_inch(params.union_width)}, height=0.05, shape=point, ordering=out];"
     for chain in fs.chains:
         if len(chain) < 2:
+            continue
+        if len(chain) == 2:
+            # a couple on their own (the general case below, unrolled)
+            a, b = chain
+            u = f"u{a}_{b}" if a < b else f"u{b}_{a}"
+            w(f"  {{ rank=same; {u}, p{a}, p{b}; }}")
+            w(f"  {u} {u_attrs}")
+            w(f"  p{a} -> {u} [weight=50];")
+            w(f"  {u} -> p{b} [weight=50];")
             continue
         names = []
         pos = {p: i for i, p in enumerate(chain)}
@@ -208,7 +230,7 @@ def build_dot(
         w(f"  {{ rank=same; {uattrs}; }}")
         for n in names:
             if n.startswith("u"):
-                w(f"  {n} [width={_inch(params.union_width)}, height=0.05, shape=point, ordering=out];")
+                w(f"  {n} {u_attrs}")
         # keep the chain itself in order (weight 0: order only)
         for a, b in zip(chain, chain[1:]):
             key = (min(a, b), max(a, b))
@@ -428,14 +450,20 @@ def parse_people(output: str, fmt: str = "json0") -> dict[int, tuple[float, floa
 
 
 def _parse_plain_people(output: str) -> dict[int, tuple[float, float]]:
+    # "graph scale width height" comes first, then every node, then the edges.  y is
+    # only used to tell ranks apart, so it is not snapped (every node of a rank
+    # prints the same value, converted once).
+    top = float(output[:output.find("\n")].split()[3]) * 72.0
+    end = output.find("\nedge ")
     pos: dict[int, tuple[float, float]] = {}
-    top = 0.0
-    for line in output.splitlines():
-        if line.startswith("node p"):
-            name, xs, ys = line[5:].split(" ", 3)[:3]
-            pos[int(name[1:])] = (_plain_pt(xs), top - _plain_pt(ys))
-        elif line.startswith("graph "):
-            top = _plain_pt(line.split()[3])
+    ys: dict[str, float] = {}
+    for chunk in (output if end < 0 else output[:end]).split("\nnode p")[1:]:
+        pid, xs, yt, _ = chunk.split(" ", 3)
+        y = ys.get(yt)
+        if y is None:
+            y = ys[yt] = top - float(yt) * 72.0
+        x = float(xs) * 72.0  # == _plain_pt(xs), inlined
+        pos[int(pid)] = (round(x * 2.0) / 2.0 if -10000.0 < x < 10000.0 else float(round(x)), y)
     return pos
 
 

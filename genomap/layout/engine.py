@@ -58,8 +58,8 @@ import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate
-from operator import add, sub
+from itertools import accumulate, groupby
+from operator import add, attrgetter, sub
 from typing import Optional
 
 from genomap.drawing import style
@@ -155,13 +155,22 @@ def household_hint(snapshot: FamilySnapshot, day: Optional[date] = None) -> dict
     return {p: r.household for p, r in best.items()}
 
 
+#: The fields of a person that their label (so their footprint) is made of: what
+#: :func:`~genomap.drawing.text.person_label` reads with ``as_at=None``, plus
+#: ``adopted`` (brackets).  Keys the footprint memo and the layout cache.
+label_fields = attrgetter(
+    "given_names", "family_name", "known_as", "birth", "death", "deceased", "is_subject", "pregnancy", "adopted",
+)
+
+
 def footprint_of(person) -> tuple[float, float]:
     """(width reserved in the row, label height) for a person.
 
-    Memoised on the person's (frozen, hashable) view: a pure function of it, asked
-    for everyone on every re-layout although edits change few people.
+    Memoised on :data:`label_fields`: a pure function of them, asked for everyone on
+    every re-layout although edits change few people.
     """
-    fp = _FOOTPRINTS.get(person)
+    key = label_fields(person)
+    fp = _FOOTPRINTS.get(key)
     if fp is None:
         lines = person_label(person, None)
         w, h = label_size(lines)
@@ -171,7 +180,7 @@ def footprint_of(person) -> tuple[float, float]:
         fp = (max(sym, w) + 2.0, h)
         if len(_FOOTPRINTS) >= _FOOTPRINTS_MAX:
             _FOOTPRINTS.clear()
-        _FOOTPRINTS[person] = fp
+        _FOOTPRINTS[key] = fp
     return fp
 
 
@@ -185,17 +194,28 @@ def _pava(targets: list[float], gaps: list[float]) -> list[float]:
     if n == 0:
         return []
     offs = list(accumulate(gaps[:n - 1], initial=0.0))
-    # pool adjacent violators: blocks as (sum, count); a new value merges into the
-    # blocks before it while their mean is above its own
+    # pool adjacent violators: blocks as (sum, count, mean); a new value merges into
+    # the blocks before it while their mean is above its own
     sums: list[float] = []
     counts: list[int] = []
+    means: list[float] = []
     for v in map(sub, targets, offs):
-        c = 1
-        while sums and sums[-1] / counts[-1] > v / c:
-            v = sums.pop() + v
-            c = counts.pop() + c
-        sums.append(v)
-        counts.append(c)
+        if means and means[-1] > v:
+            c = 1
+            while True:
+                v = sums.pop() + v
+                c = counts.pop() + c
+                means.pop()
+                m = v / c
+                if not means or not means[-1] > m:
+                    break
+            sums.append(v)
+            counts.append(c)
+            means.append(m)
+        else:
+            sums.append(v)
+            counts.append(1)
+            means.append(v)
     if len(sums) == n:
         return list(map(add, sums, offs))
     out: list[float] = []
@@ -225,8 +245,12 @@ def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) 
     people = fs.people
     widths: dict[int, float] = {}
     label_h: dict[int, float] = {}
+    memo = _FOOTPRINTS
     for pid, p in people.items():
-        widths[pid], label_h[pid] = footprint_of(p)
+        fp = memo.get(label_fields(p))
+        if fp is None:
+            fp = footprint_of(p)
+        widths[pid], label_h[pid] = fp
 
     # isolated people (no kin at all) rank with a housemate of the nearest age
     connected = set(fs.child_group) | {p for g in fs.groups for p in g[1:]}
@@ -363,17 +387,19 @@ def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
     fs, widths, label_h, hint = prep.fs, prep.widths, prep.label_h, prep.hint
     people = fs.people
     # rows from dot ranks
-    ry = {p: round(pos[p][1], 1) for p in people}
-    ys = sorted(set(ry.values()))
-    rank_index = {y: i for i, y in enumerate(ys)}
+    # (round(y, 1) per distinct y: every node of a rank has the same y)
+    rounded = {y: round(y, 1) for y in {pos[p][1] for p in people}}
+    ys = sorted(set(rounded.values()))
+    rank_index = {y: ys.index(ry) for y, ry in rounded.items()}
     rows: list[list[int]] = [[] for _ in ys]
     row_of: dict[int, int] = {}
     dot_x: dict[int, float] = {}
     for p in people:
-        r = rank_index[ry[p]]
+        x, y = pos[p]
+        r = rank_index[y]
         rows[r].append(p)
         row_of[p] = r
-        dot_x[p] = pos[p][0]
+        dot_x[p] = x
 
     drops = _Drops(fs, widths, row_of)
     rows, x, placers = _order_and_place(fs, rows, row_of, dot_x, widths, hint, drops)
@@ -560,27 +586,24 @@ def _keyed_blocks(fs: FamilyStructure, row: list[int], dot_x) -> list[tuple[floa
     chain_of = fs.chain_index()
     chains = fs.chains
     in_row: Optional[set[int]] = None
-    blocks: dict[int, list[int]] = {}
+    done: set[int] = set()
+    out = []
     for p in row:
         ci = chain_of[p]
-        if ci not in blocks:
-            ch = chains[ci]
-            if len(ch) == 1:
-                blocks[ci] = [p]
-            else:
-                if in_row is None:
-                    in_row = set(row)
-                blocks[ci] = [q for q in ch if q in in_row]
-    out = []
-    for b in blocks.values():
-        if len(b) == 1:
-            out.append((dot_x[b[0]], b))  # == sum(...) / 1
-        else:
-            out.append((sum(dot_x[p] for p in b) / len(b), b))
-    # the chain's own order is kept even if dot drew it mirrored: first partner on
-    # the left is a convention
-    out.sort(key=lambda mb: (mb[0], mb[1][0]))
-    return out
+        ch = chains[ci]
+        if len(ch) == 1:
+            out.append((dot_x[p], p, [p]))  # mean == sum(...) / 1
+        elif ci not in done:
+            done.add(ci)
+            if in_row is None:
+                in_row = set(row)
+            b = [q for q in ch if q in in_row]
+            out.append((sum(dot_x[q] for q in b) / len(b), b[0], b))
+    # (mean, first member) is unique, so the lists are never compared.  The chain's
+    # own order is kept even if dot drew it mirrored: first partner on the left is a
+    # convention
+    out.sort()
+    return [(m, b) for m, _, b in out]
 
 
 def _sibships_by_row(fs: FamilyStructure, row_of) -> dict[int, list[tuple[GroupKey, list[int]]]]:
@@ -627,29 +650,52 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, dro
     placers: list[_RowPlacer] = []
     for r, row in enumerate(rows):
         keyed = []
+        dcache: dict[GroupKey, float] = {}  # parents are in rows above: fixed for this row
+
+        def drop_of(g):
+            d = dcache.get(g)
+            if d is None:
+                d = dcache[g] = drops(g, x)
+            return d
+
         for dmean, b in _keyed_blocks(fs, row, dot_x):
+            if len(b) == 1:  # the general case below, for one person
+                p = b[0]
+                g = child_group.get(p)
+                if g is not None and g[1] in x and (len(g) == 2 or g[2] in x):
+                    keyed.append((drop_of(g), brank[p], dmean, len(keyed), b))
+                else:
+                    keyed.append((dmean, 0, dmean, len(keyed), b))
+                continue
             bdrops: dict[int, float] = {}
             for p in b:
                 g = child_group.get(p)
                 if g is not None and g[1] in x and (len(g) == 2 or g[2] in x):
-                    bdrops[p] = drops(g, x)
+                    bdrops[p] = drop_of(g)
             if bdrops:
                 if len(b) == 2 and len(bdrops) == 2:
                     # two families: each partner faces their own
                     if bdrops[b[0]] > bdrops[b[1]]:
                         b.reverse()
-                key = sum(bdrops.values()) / len(bdrops)
-                rank = min(brank[p] for p in bdrops)
+                if len(bdrops) == 1:
+                    ((p, key),) = bdrops.items()  # == sum(...) / 1
+                    rank = brank[p]
+                else:
+                    key = sum(bdrops.values()) / len(bdrops)
+                    rank = min(brank[p] for p in bdrops)
             else:
                 key, rank = dmean, 0
-            keyed.append((key, rank, dmean, b))
-        keyed.sort(key=lambda k: (round(k[0], 3), k[1], k[2]))
-        blocks = [k[3] for k in keyed]
+            keyed.append((key, rank, dmean, len(keyed), b))
+        _sort_rounded(keyed)
+        blocks = [k[4] for k in keyed]
         _face_siblings(fs, blocks)
         target: dict[int, float] = {}
-        for key, _, dmean, b in keyed:
-            for p in b:
-                target[p] = key + (dot_x[p] - dmean)
+        for key, _, dmean, _, b in keyed:
+            if len(b) == 1:
+                target[b[0]] = key + (dot_x[b[0]] - dmean)
+            else:
+                for p in b:
+                    target[p] = key + (dot_x[p] - dmean)
         order = _order_row(fs, blocks, hint, sibships.get(r, ()))
         placer = _RowPlacer(fs, order, widths, hint)
         x.update(zip(order, placer.place([target[p] for p in order])))
@@ -658,25 +704,46 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, dro
     return out_rows, x, placers
 
 
+def _sort_rounded(items: list[tuple]) -> None:
+    """Sort ``(key, *rest)`` tuples by ``(round(key, 3), *rest)``, in place.
+
+    ``round(key, 3)`` is slow, so: sort by the raw tuples, then re-sort only the runs
+    of keys that differ but are close enough to round alike (rounding is monotonic,
+    so nothing moves across the runs' boundaries; equal keys need no rounding).
+    """
+    items.sort()
+    n = len(items)
+    i = 0
+    while i < n - 1:
+        j = i
+        while j + 1 < n and items[j + 1][0] - items[j][0] < 0.002:
+            j += 1
+        if j > i and items[i][0] != items[j][0]:
+            items[i:j + 1] = sorted(items[i:j + 1], key=lambda t: (round(t[0], 3),) + t[1:])
+        i = j + 1
+
+
 def _face_siblings(fs: FamilyStructure, blocks: list[list[int]]) -> None:
     """A simple couple with one partner born into the picture: that partner sits on
     the side of their siblings (so the sibship line does not run over the in-law)."""
     child_group = fs.child_group
+    couples = []  # (index, blood partner, their group)
+    for i, b in enumerate(blocks):
+        if len(b) == 2:
+            ga, gb = child_group.get(b[0]), child_group.get(b[1])
+            if (ga is None) != (gb is None):
+                couples.append((i, b[0], ga) if ga is not None else (i, b[1], gb))
+    if not couples:
+        return
+    wanted = {g for _, _, g in couples}
     group_pos: dict[GroupKey, list[int]] = defaultdict(list)
-    couples = []
     for i, b in enumerate(blocks):
         for p in b:
             g = child_group.get(p)
-            if g is not None:
+            if g in wanted:
                 group_pos[g].append(i)
-        if len(b) == 2:
-            couples.append(i)
-    for i in couples:
+    for i, blood, g in couples:
         b = blocks[i]
-        ga, gb = child_group.get(b[0]), child_group.get(b[1])
-        if (ga is None) == (gb is None):
-            continue
-        blood, g = (b[0], ga) if ga is not None else (b[1], gb)
         before = sum(1 for j in group_pos[g] if j < i)
         after = sum(1 for j in group_pos[g] if j > i)
         want_right = after > before
@@ -718,12 +785,11 @@ def _sibling_violations(fs: FamilyStructure, order: list[int]) -> int:
     standing between two siblings (interleaved sibships cross each other's lines)."""
     seqs: dict[GroupKey, list[int]] = defaultdict(list)
     where: dict[GroupKey, list[int]] = defaultdict(list)
-    kids_at: list[Optional[GroupKey]] = []
-    for i, p in enumerate(order):
-        g = fs.child_group.get(p)
-        kids_at.append(g)
+    ranks = _birth_ranks(fs)
+    kids_at = list(map(fs.child_group.get, order))
+    for i, (p, g) in enumerate(zip(order, kids_at)):
         if g is not None:
-            seqs[g].append(_birth_rank(fs, p))
+            seqs[g].append(ranks[p])
             where[g].append(i)
     bad = sum(1 for seq in seqs.values() for a, b in zip(seq, seq[1:]) if a > b)
     for g, pos in where.items():
@@ -746,14 +812,16 @@ def _birth_rank(fs: FamilyStructure, p: int) -> int:
 
 
 def _household_splits(order: list[int], hint) -> int:
-    runs: dict[int, int] = defaultdict(int)
-    prev = None
-    for p in order:
-        h = hint.get(p)
-        if h is not None and h != prev:
-            runs[h] += 1
-        prev = h
-    return sum(c - 1 for c in runs.values())
+    """How many more runs of household members there are than households."""
+    seen: set[int] = set()
+    splits = 0
+    for h, _ in groupby(map(hint.get, order)):
+        if h is not None:
+            if h in seen:
+                splits += 1
+            else:
+                seen.add(h)
+    return splits
 
 
 MAX_HOUSEHOLD_WINDOW = 14  # blocks; wider separations are left to the drawing (pieces)
@@ -773,9 +841,15 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
     households = sorted({hint[p] for b in blocks for p in b if p in hint})
     def index(bs):
         where: dict[int, list[int]] = defaultdict(list)
+        get = hint.get
         for i, b in enumerate(bs):
-            for h in {hint[p] for p in b if p in hint}:
-                where[h].append(i)
+            if len(b) == 1:
+                h = get(b[0])
+                if h is not None:
+                    where[h].append(i)
+            else:
+                for h in {hint[p] for p in b if p in hint}:
+                    where[h].append(i)
         return where
 
     for _ in range(2):
@@ -817,13 +891,19 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
 
 def _gaps(fs: FamilyStructure, row: list[int], widths, hint) -> list[float]:
     gaps = []
-    for a, b in zip(row, row[1:]):
-        g = (widths[a] + widths[b]) / 2 + style.NODE_SEP
-        if b in fs.partners[a]:
+    sep, house_sep = style.NODE_SEP, style.HOUSEHOLD_SEP
+    partner_min = style.SYMBOL + style.PARTNER_LINE_MIN
+    partners = fs.partners
+    ws = [widths[p] for p in row]
+    hs = [hint.get(p) for p in row]
+    for i in range(len(row) - 1):
+        wa, wb = ws[i], ws[i + 1]
+        g = (wa + wb) / 2 + sep
+        if row[i + 1] in partners[row[i]]:
             # room for the partnership line, and the drop clear of both labels
-            g = max(g, style.SYMBOL + style.PARTNER_LINE_MIN, max(widths[a], widths[b]) + style.NODE_SEP)
-        if hint.get(a) != hint.get(b):
-            g += style.HOUSEHOLD_SEP
+            g = max(g, partner_min, max(wa, wb) + sep)
+        if hs[i] != hs[i + 1]:
+            g += house_sep
         gaps.append(g)
     return gaps
 
@@ -833,41 +913,40 @@ class _RowPlacer:
     (the row is placed once in :func:`_order_and_place` and again in every sweep of
     :func:`_center_parents`)."""
 
-    __slots__ = ("units", "offs", "u_gaps", "simple")
+    __slots__ = ("bounds", "unit_of", "offs", "u_gaps", "simple")
 
     def __init__(self, fs: FamilyStructure, order: list[int], widths, hint) -> None:
         gaps = _gaps(fs, order, widths, hint)
         n = len(order)
         partners = fs.partners
-        units: list[list[int]] = [[0]] if n else []
+        # units: runs of partners side by side, moved rigidly; [start, end) in the row
+        starts = [0] if n else []
         for i in range(1, n):
-            if order[i] in partners[order[i - 1]]:
-                units[-1].append(i)
-            else:
-                units.append([i])
+            if order[i] not in partners[order[i - 1]]:
+                starts.append(i)
+        bounds = list(zip(starts, starts[1:] + [n]))
         offs = [0.0] * n
-        for u in units:
-            for j in u[1:]:
+        unit_of = [0] * n
+        for ui, (s, e) in enumerate(bounds):
+            unit_of[s] = ui
+            for j in range(s + 1, e):
                 offs[j] = offs[j - 1] + gaps[j - 1]
-        self.units = units
+                unit_of[j] = ui
+        self.bounds = bounds
+        self.unit_of = unit_of
         self.offs = offs
-        self.simple = len(units) == n  # nobody beside a partner: one unit per person
-        self.u_gaps = gaps if self.simple else [offs[u[-1]] + gaps[u[-1]] for u in units[:-1]]
+        self.simple = len(bounds) == n  # nobody beside a partner: one unit per person
+        self.u_gaps = gaps if self.simple else [offs[e - 1] + gaps[e - 1] for _, e in bounds[:-1]]
 
     def place(self, targets: list[float]) -> list[float]:
         if self.simple:  # every offset is 0.0: the units' targets are the targets
             return _pava(targets, self.u_gaps)
-        units, offs = self.units, self.offs
-        u_targets = [
-            targets[u[0]] if len(u) == 1 else sum(targets[j] - offs[j] for j in u) / len(u)
-            for u in units
-        ]
+        offs = self.offs
+        tt = list(map(sub, targets, offs))
+        # a unit's target: the mean of its members' (target - offset), summed in order
+        u_targets = [tt[s] if e - s == 1 else sum(tt[s:e]) / (e - s) for s, e in self.bounds]
         anchors = _pava(u_targets, self.u_gaps)
-        out = [0.0] * len(offs)
-        for u, a in zip(units, anchors):
-            for j in u:
-                out[j] = a + offs[j]
-        return out
+        return list(map(add, map(anchors.__getitem__, self.unit_of), offs))
 
 
 def _place(fs: FamilyStructure, order: list[int], targets: list[float], widths, hint) -> list[float]:
@@ -896,6 +975,7 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
         drops = _Drops(fs, widths, row_of)
     if placers is None:
         placers = [_RowPlacer(fs, row, widths, hint) for row in rows]
+    spec = drops.spec  # kind 0 (a partnership line's midpoint) inlined below
     groups_by_parent_row: dict[int, list[GroupKey]] = defaultdict(list)
     # per row, the descent groups with children in it and those children (each child
     # is in exactly one group, so it gets at most one shift)
@@ -917,10 +997,13 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
             row = rows[r]
             shift: dict[int, float] = {}
             for g, ks in items:
-                d = drops(g, x) - (x[ks[0]] + x[ks[-1]]) / 2
+                sp = spec[g]
+                drop = (x[sp[1]] + x[sp[2]]) / 2 if sp[0] == 0 else drops(g, x)
+                d = drop - (x[ks[0]] + x[ks[-1]]) / 2
                 for k in ks:
                     shift[k] = d
-            targets = [x[p] + shift[p] if p in shift else x[p] + 0.0 for p in row]
+            get = shift.get
+            targets = [x[p] + get(p, 0.0) for p in row]
             x.update(zip(row, placers[r].place(targets)))
         # upward: couples centred over their children
         for r in range(len(rows) - 2, -1, -1):
@@ -928,23 +1011,29 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
             if not gs:
                 continue
             row = rows[r]
-            up: dict[int, list[float]] = defaultdict(list)
+            up: dict[int, float] = {}  # a parent's wish (the first, usually the only one)
+            more: dict[int, list[float]] = {}  # parents of several groups: every wish
             for g in gs:
                 ks = fs.groups[g]
-                drop = drops(g, x)
+                sp = spec[g]
+                drop = (x[sp[1]] + x[sp[2]]) / 2 if sp[0] == 0 else drops(g, x)
                 if len(ks) == 1:
                     xk = x[ks[0]]
                     mid = (xk + xk) / 2
                 else:
                     kx = [x[k] for k in ks]
                     mid = (min(kx) + max(kx)) / 2
+                v = mid - drop
                 for p in g[1:]:
-                    up[p].append(mid - drop)
-            # a chain moves as one: average its members' wishes
-            targets = []
-            for p in row:
-                sh = up.get(p)
-                targets.append(x[p] + (sum(sh) / len(sh) if sh else 0.0))
+                    if p in up:
+                        more.setdefault(p, [up[p]]).append(v)
+                    else:
+                        up[p] = v
+            # a chain moves as one: average its members' wishes (sum(...) / 1 == v)
+            for p, vs in more.items():
+                up[p] = sum(vs) / len(vs)
+            get = up.get
+            targets = [x[p] + get(p, 0.0) for p in row]
             x.update(zip(row, placers[r].place(targets)))
     return x
 
@@ -1028,11 +1117,7 @@ def _layout_key(snapshot: FamilySnapshot, hint: dict[int, int]) -> tuple:
     # people with the fields their labels are made of (values, not formatted) and
     # birth order; partnerships with the starts that order partners; parent links.
     # Each sorted by its (unique) id.
-    people = tuple(sorted(
-        (p.id, p.given_names, p.family_name, p.known_as, p.birth, p.death, p.deceased, p.adopted,
-         p.is_subject, p.pregnancy, p.birth_order)
-        for p in snapshot.people
-    ))
+    people = tuple(sorted((p.id, label_fields(p), p.birth_order) for p in snapshot.people))
     partnerships = tuple(sorted((r.id, r.a, r.b, r.start) for r in snapshot.partnerships))
     links = tuple(sorted((l.id, l.parent, l.child, l.kind) for l in snapshot.parent_links))
     return (people, partnerships, links, tuple(sorted(hint.items())))

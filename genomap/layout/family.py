@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import date
 from typing import Optional
 
@@ -127,7 +128,11 @@ class FamilyStructure:
 
     def adjacent(self, key: UnionKey) -> bool:
         """Are the two partners of a union next to each other in their chain?"""
-        (ca, ia), (cb, ib) = self.chain_pos(key[0]), self.chain_pos(key[1])
+        idx = self.__dict__.get("_chain_pos")
+        if idx is None:
+            self.chain_pos(key[0])
+            idx = self.__dict__["_chain_pos"]
+        (ca, ia), (cb, ib) = idx[key[0]], idx[key[1]]
         return ca == cb and abs(ia - ib) == 1
 
     def outer_partner(self, key: UnionKey) -> int:
@@ -200,13 +205,20 @@ def _chain_order(component: set[int], partners: dict[int, list[int]], people: di
 
 
 _PRIORITY_INDEX = {k: i for i, k in enumerate(PRIMARY_PRIORITY)}
+_by_id = attrgetter("id")
 _NO_PRIORITY = len(PRIMARY_PRIORITY)
 
 
 def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     """Unions, descent groups, chains.  Deterministic: depends on ids and dates only."""
     people = {p.id: p for p in snapshot.people}
-    bk = {pid: birth_key(p) for pid, p in people.items()}
+    bk: dict[int, tuple] = {}  # == birth_key(p), inlined
+    pd_keys = _PD_KEYS
+    for pid, p in people.items():
+        d = p.birth
+        k = (1, "") if d is None else (pd_keys.get(d) or _pd_key(d))
+        bo = p.birth_order
+        bk[pid] = (k, bo if bo is not None else 1 << 30, pid)
     unions: dict[UnionKey, Union] = {}
     partners: dict[int, list[int]] = defaultdict(list)
     for r in sorted(snapshot.partnerships, key=lambda r: (_pd_key(r.start), r.id)):
@@ -222,7 +234,7 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
         u.partnerships.append(r)
 
     links_by_child: dict[int, list[ParentLinkView]] = defaultdict(list)
-    for l in sorted(snapshot.parent_links, key=lambda l: l.id):
+    for l in sorted(snapshot.parent_links, key=_by_id):
         if l.parent in people and l.child in people and l.parent != l.child:
             links_by_child[l.child].append(l)
 
@@ -232,8 +244,9 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     secondary: list[ParentLinkView] = []
     prio = _PRIORITY_INDEX
     for child, links in links_by_child.items():
-        if len(links) == 1:
-            prim = links
+        k0 = links[0].kind
+        if len(links) == 1 or (len(links) == 2 and links[1].kind is k0 and links[0].parent != links[1].parent):
+            prim = links  # the common cases: one link, or two parents by the same kind of link
         else:
             # the highest-priority kind present (else the first link's kind)
             best = min(prio.get(l.kind, _NO_PRIORITY) for l in links)
@@ -287,9 +300,17 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     for pid in sorted(people):
         if pid in seen:
             continue
-        if not ordered_partners[pid]:
+        ps = ordered_partners[pid]
+        if not ps:
             seen.add(pid)
             chains.append([pid])
+            continue
+        if len(ps) == 1 and len(ordered_partners[ps[0]]) == 1:
+            # a couple on their own: == _chain_order (the ends by birth)
+            q = ps[0]
+            seen.add(pid)
+            seen.add(q)
+            chains.append([pid, q] if bk[pid] <= bk[q] else [q, pid])
             continue
         comp = set()
         stack = [pid]
