@@ -391,8 +391,11 @@ class TieRouter:
             return state
         if min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh:
             # all on the page (int(v * inv) never decreases with v): no test for leaving it
-            for x, y in zip(xs, ys):
-                k = int(y * inv) * gw + int(x * inv)
+            # k = int(y * inv) * gw + int(x * inv), by maps (lazily: a candidate given up
+            # early costs no more)
+            cells = map(add, map(mul, map(int, map(mul, ys, repeat(inv))), repeat(gw)),
+                        map(int, map(mul, xs, repeat(inv))))
+            for k, x, y in zip(cells, xs, ys):
                 if k in mine and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
                     prev = 0
                     continue
