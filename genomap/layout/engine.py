@@ -48,7 +48,16 @@ API -- blocking and non-blocking:
   finishes.  A job that is dropped unfinished kills and reaps its dot process when
   garbage-collected.  ``Layout.timings``: ``build`` (Python before dot), ``dot``
   (start of dot to its output, including the caller's work if ``result()`` came
-  late), ``wait`` (time ``result()`` spent waiting for dot), ``post``.
+  late), ``during_dot`` (post-processing set-up that does not need dot's output,
+  done by ``result()`` before it waits), ``wait`` (time ``result()`` spent waiting
+  for dot), ``post`` (parsing and post-processing after dot).
+
+Speed (issue 3): everything around dot is plain Python kept lean -- memoised
+footprints and date keys (by value, so re-layouts after an edit reuse them), row
+placement and drop points precomputed once per layout, ``dot -Tplain`` (see
+:mod:`.dot`).  Given the same dot coordinates, the post-processing gives bit-for-bit
+the same layout as the straightforward version it replaced (checked on 150
+generated families); keep it so when changing this module.
 """
 
 from __future__ import annotations
@@ -111,6 +120,9 @@ class Layout:
 
 
 import os as _os
+
+#: Graphviz output format the layout reads: "plain" (faster; see :mod:`.dot` for
+#: its precision) or "json0".
 DOT_FORMAT = _os.environ.get("GENOMAP_DOT_FORMAT", "plain")
 
 LOW_GAP = 13.0  # label bottom to the first lowered partnership line
@@ -238,6 +250,38 @@ class _Prepared:
     label_h: dict[int, float]
     hint: dict[int, int]
     src: str
+    static: Optional["_Static"] = None  # filled in while dot runs (see _Static)
+
+
+class _Static:
+    """What the post-processing needs that does not depend on dot's output, worked
+    out while dot runs (:meth:`LayoutJob.result` does it before waiting), so it is
+    off the critical path: the structure's indexes, each descent group's drop case
+    and stub, the hub partnerships, and the sibships in the order they are sorted."""
+
+    __slots__ = ("groups", "hubs", "sibships")
+
+    def __init__(self, fs: FamilyStructure, widths) -> None:
+        fs.chain_index()
+        _birth_ranks(fs)
+        half_sep = style.NODE_SEP / 2
+        groups: dict[GroupKey, tuple] = {}
+        for g in fs.groups:
+            if g[0] == "u":
+                key = (g[1], g[2])
+                if fs.adjacent(key):
+                    groups[g] = (True, None, None, 0.0)
+                else:
+                    p = fs.outer_partner(key)
+                    groups[g] = (False, p, g[2] if p == g[1] else g[1], widths[p] / 2 + half_sep)
+            else:
+                groups[g] = (False, g[1], None, widths[g[1]] / 2 + half_sep)
+        self.groups = groups
+        self.hubs = [k for k in fs.unions if not fs.adjacent(k)]
+        # sibships of 2+ in the order _order_row visits them
+        sib = [(g, kids) for g, kids in fs.groups.items() if len(kids) > 1]
+        sib.sort(key=lambda gk: str(gk[0]))
+        self.sibships = sib
 
 
 def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) -> _Prepared:
@@ -326,6 +370,9 @@ class LayoutJob:
             if self._error is not None:
                 raise self._error
             assert self._prep is not None and self._run is not None
+            t0 = time.perf_counter()
+            if self._prep.static is None:  # while dot runs
+                self._prep.static = _Static(self._prep.fs, self._prep.widths)
             t1 = time.perf_counter()
             try:
                 output = self._run.output()
@@ -336,7 +383,8 @@ class LayoutJob:
             dot_time = time.monotonic() - self._run.started
             lay = _finish(self._prep, parse_people(output, self._run.fmt))
             t3 = time.perf_counter()
-            lay.timings = {"build": self._build_time, "dot": dot_time, "wait": t2 - t1, "post": t3 - t2}
+            lay.timings = {"build": self._build_time, "dot": dot_time, "wait": t2 - t1, "post": t3 - t2,
+                           "during_dot": t1 - t0}
             self._layout = lay
             self._prep = None
             self._run = None
@@ -401,13 +449,14 @@ def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
         row_of[p] = r
         dot_x[p] = x
 
-    drops = _Drops(fs, widths, row_of)
-    rows, x, placers = _order_and_place(fs, rows, row_of, dot_x, widths, hint, drops)
+    static = prep.static or _Static(fs, widths)
+    drops = _Drops(fs, widths, row_of, static)
+    rows, x, placers = _order_and_place(fs, rows, row_of, dot_x, widths, hint, drops, static.sibships)
     # keep couples' children under them: a light second pass nudging parents
     x = _center_parents(fs, rows, row_of, x, widths, hint, drops=drops, placers=placers)
 
     # normalise to the page margin
-    min_left = min(x[p] - widths[p] / 2 for p in people) if people else 0.0
+    min_left = min([x[p] - widths[p] / 2 for p in people]) if people else 0.0
     shift = style.MARGIN + style.HOUSEHOLD_PAD - min_left
     x = {p: v + shift for p, v in x.items()}
 
@@ -452,8 +501,7 @@ def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
     # it, else routed over the row
     low_lane: dict[UnionKey, int] = {}
     low_used: dict[int, int] = defaultdict(int)
-    hubs = [k for k in fs.unions if not fs.adjacent(k)]
-    for key in sorted(hubs, key=lambda k: (abs(x[k[0]] - x[k[1]]), k)):
+    for key in sorted(static.hubs, key=lambda k: (abs(x[k[0]] - x[k[1]]), k)):
         if row_of[key[0]] == row_of[key[1]]:  # lowered
             low_lane[key] = low_used[row_of[key[0]]]
             low_used[row_of[key[0]]] += 1
@@ -478,9 +526,9 @@ def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
             low = max(0, low_used[r - 1] - 1) * style.LANE_STEP  # room for more lowered lines
             y = row_label_bottom[-1] + style.ROW_GAP + low + band + style.SYMBOL / 2
         row_y.append(y)
-        lh = max((label_h[p] for p in row), default=0.0)
+        lh = max(map(label_h.__getitem__, row), default=0.0)
         row_label_bottom.append(y + style.SYMBOL / 2 + style.LABEL_GAP + lh)
-    width = max((x[p] + widths[p] / 2 for p in people), default=0.0) + style.MARGIN + style.HOUSEHOLD_PAD
+    width = max([x[p] + widths[p] / 2 for p in people], default=0.0) + style.MARGIN + style.HOUSEHOLD_PAD
     height = (row_label_bottom[-1] if row_label_bottom else 0.0) + style.MARGIN + style.HOUSEHOLD_PAD
     return Layout(
         structure=fs, x=x, row_of=row_of, rows=rows, row_y=row_y, footprint=widths,
@@ -517,9 +565,20 @@ class _Drops:
 
     __slots__ = ("fs", "spec")
 
-    def __init__(self, fs: FamilyStructure, widths, row_of) -> None:
+    def __init__(self, fs: FamilyStructure, widths, row_of, static: Optional[_Static] = None) -> None:
         self.fs = fs
         spec: dict[GroupKey, tuple] = {}
+        if static is not None:
+            for g, (adjacent, p, other, stub) in static.groups.items():
+                if g[0] == "u":
+                    if adjacent or row_of[g[1]] == row_of[g[2]]:  # adjacent or lowered
+                        spec[g] = (0, g[1], g[2], 0.0)
+                    else:
+                        spec[g] = (1, p, other, stub)
+                else:
+                    spec[g] = (2, p, None, stub)
+            self.spec = spec
+            return
         half_sep = style.NODE_SEP / 2
         for g in fs.groups:
             if g[0] == "u":
@@ -606,11 +665,13 @@ def _keyed_blocks(fs: FamilyStructure, row: list[int], dot_x) -> list[tuple[floa
     return [(m, b) for m, _, b in out]
 
 
-def _sibships_by_row(fs: FamilyStructure, row_of) -> dict[int, list[tuple[GroupKey, list[int]]]]:
+def _sibships_by_row(fs: FamilyStructure, row_of, sibships=None) -> dict[int, list[tuple[GroupKey, list[int]]]]:
     """Row -> (group, its children in that row) for sibships with 2+ children in the
-    row, in the order :func:`_order_row` visits them (by ``str(group)``)."""
+    row, in the order :func:`_order_row` visits them (by ``str(group)``).
+    ``sibships``: the groups with 2+ children already in that order (:class:`_Static`)."""
     per_row: dict[int, list[tuple[GroupKey, list[int]]]] = defaultdict(list)
-    for g, kids in fs.groups.items():
+    presorted = sibships is not None
+    for g, kids in (sibships if presorted else fs.groups.items()):
         if len(kids) < 2:
             continue
         r0 = row_of[kids[0]]
@@ -623,13 +684,15 @@ def _sibships_by_row(fs: FamilyStructure, row_of) -> dict[int, list[tuple[GroupK
         for r, ks in krow.items():
             if len(ks) > 1:
                 per_row[r].append((g, ks))
-    for items in per_row.values():
-        if len(items) > 1:
-            items.sort(key=lambda gk: str(gk[0]))
+    if not presorted:
+        for items in per_row.values():
+            if len(items) > 1:
+                items.sort(key=lambda gk: str(gk[0]))
     return per_row
 
 
-def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, drops: Optional["_Drops"] = None):
+def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, drops: Optional["_Drops"] = None,
+                     sibships=None):
     """Top-down: order each row's blocks under their parents, then place it.
 
     Row 0 keeps dot's order.  In lower rows a block (a partner chain) is keyed by
@@ -644,7 +707,7 @@ def _order_and_place(fs: FamilyStructure, rows, row_of, dot_x, widths, hint, dro
         drops = _Drops(fs, widths, row_of)
     child_group = fs.child_group
     brank = _birth_ranks(fs)
-    sibships = _sibships_by_row(fs, row_of)
+    sibships = _sibships_by_row(fs, row_of, sibships)
     x: dict[int, float] = {}
     out_rows: list[list[int]] = []
     placers: list[_RowPlacer] = []
@@ -839,9 +902,17 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
     if _household_splits(flat(blocks), hint) == 0:
         return blocks
     households = sorted({hint[p] for b in blocks for p in b if p in hint})
+    get = hint.get
+
+    def houses(b) -> set:
+        if len(b) == 1:
+            h = get(b[0])
+            return {h} if h is not None else set()
+        return {hint[p] for p in b if p in hint}
+
     def index(bs):
+        # household -> indexes (ascending) of the blocks with a member in it
         where: dict[int, list[int]] = defaultdict(list)
-        get = hint.get
         for i, b in enumerate(bs):
             if len(b) == 1:
                 h = get(b[0])
@@ -852,9 +923,20 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
                     where[h].append(i)
         return where
 
+    def reindex(where, bs, lo, hi):
+        # == index(bs) after blocks lo..hi were permuted among themselves: only
+        # the households in the window change, and only inside it
+        inside: dict[int, list[int]] = defaultdict(list)
+        for i in range(lo, hi + 1):
+            for h in houses(bs[i]):
+                inside[h].append(i)
+        for h, new in inside.items():
+            old = where[h]
+            where[h] = [i for i in old if i < lo] + new + [i for i in old if i > hi]
+
+    where = index(blocks)
     for _ in range(2):
         changed = False
-        where = index(blocks)
         for h in households:
             idx = where.get(h, [])
             if len(idx) < 2 or idx[-1] - idx[0] + 1 == len(idx):
@@ -883,7 +965,7 @@ def _group_households(fs: FamilyStructure, blocks: list[list[int]], hint) -> lis
             if best is not None and best[0][0] < base_split:
                 blocks = blocks[:lo] + best[1] + blocks[hi + 1:]
                 changed = True
-                where = index(blocks)
+                reindex(where, blocks, lo, hi)
         if not changed:
             break
     return blocks
@@ -976,18 +1058,19 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
     if placers is None:
         placers = [_RowPlacer(fs, row, widths, hint) for row in rows]
     spec = drops.spec  # kind 0 (a partnership line's midpoint) inlined below
-    groups_by_parent_row: dict[int, list[GroupKey]] = defaultdict(list)
     # per row, the descent groups with children in it and those children (each child
     # is in exactly one group, so it gets at most one shift)
-    kids_by_row: dict[int, list[tuple[GroupKey, list[int]]]] = defaultdict(list)
+    kids_by_row: dict[int, list[tuple]] = defaultdict(list)
+    up_by_row: dict[int, list[tuple]] = defaultdict(list)
     for g, kids in fs.groups.items():
-        groups_by_parent_row[row_of[g[1]]].append(g)
+        kind, a, b, _ = spec[g]
+        up_by_row[row_of[g[1]]].append((kind, a, b, g, kids, g[1:]))
         r0 = row_of[kids[0]]
         if all(row_of[k] == r0 for k in kids):
-            kids_by_row[r0].append((g, kids))
+            kids_by_row[r0].append((kind, a, b, g, kids))
         else:
             for r in sorted({row_of[k] for k in kids}):
-                kids_by_row[r].append((g, [k for k in kids if row_of[k] == r]))
+                kids_by_row[r].append((kind, a, b, g, [k for k in kids if row_of[k] == r]))
     for _ in range(sweeps):
         # downward: children centred under their drop point
         for r in range(1, len(rows)):
@@ -996,27 +1079,27 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
                 continue
             row = rows[r]
             shift: dict[int, float] = {}
-            for g, ks in items:
-                sp = spec[g]
-                drop = (x[sp[1]] + x[sp[2]]) / 2 if sp[0] == 0 else drops(g, x)
+            for kind, a, b, g, ks in items:
+                drop = (x[a] + x[b]) / 2 if kind == 0 else drops(g, x)
                 d = drop - (x[ks[0]] + x[ks[-1]]) / 2
-                for k in ks:
-                    shift[k] = d
+                if len(ks) == 1:
+                    shift[ks[0]] = d
+                else:
+                    for k in ks:
+                        shift[k] = d
             get = shift.get
             targets = [x[p] + get(p, 0.0) for p in row]
             x.update(zip(row, placers[r].place(targets)))
         # upward: couples centred over their children
         for r in range(len(rows) - 2, -1, -1):
-            gs = groups_by_parent_row.get(r)
+            gs = up_by_row.get(r)
             if not gs:
                 continue
             row = rows[r]
             up: dict[int, float] = {}  # a parent's wish (the first, usually the only one)
             more: dict[int, list[float]] = {}  # parents of several groups: every wish
-            for g in gs:
-                ks = fs.groups[g]
-                sp = spec[g]
-                drop = (x[sp[1]] + x[sp[2]]) / 2 if sp[0] == 0 else drops(g, x)
+            for kind, a, b, g, ks, parents in gs:
+                drop = (x[a] + x[b]) / 2 if kind == 0 else drops(g, x)
                 if len(ks) == 1:
                     xk = x[ks[0]]
                     mid = (xk + xk) / 2
@@ -1024,7 +1107,7 @@ def _center_parents(fs, rows, row_of, x, widths, hint, sweeps: int = 2,
                     kx = [x[k] for k in ks]
                     mid = (min(kx) + max(kx)) / 2
                 v = mid - drop
-                for p in g[1:]:
+                for p in parents:
                     if p in up:
                         more.setdefault(p, [up[p]]).append(v)
                     else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from datetime import date
 from typing import Optional
 
@@ -206,14 +206,15 @@ def _chain_order(component: set[int], partners: dict[int, list[int]], people: di
 
 _PRIORITY_INDEX = {k: i for i, k in enumerate(PRIMARY_PRIORITY)}
 _by_id = attrgetter("id")
+_first_two = itemgetter(0, 1)
 _NO_PRIORITY = len(PRIMARY_PRIORITY)
 
 
 def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     """Unions, descent groups, chains.  Deterministic: depends on ids and dates only."""
     people = {p.id: p for p in snapshot.people}
-    bk: dict[int, tuple] = {}  # == birth_key(p), inlined
     pd_keys = _PD_KEYS
+    bk: dict[int, tuple] = {}  # == birth_key(p), inlined
     for pid, p in people.items():
         d = p.birth
         k = (1, "") if d is None else (pd_keys.get(d) or _pd_key(d))
@@ -221,7 +222,13 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
         bk[pid] = (k, bo if bo is not None else 1 << 30, pid)
     unions: dict[UnionKey, Union] = {}
     partners: dict[int, list[int]] = defaultdict(list)
-    for r in sorted(snapshot.partnerships, key=lambda r: (_pd_key(r.start), r.id)):
+    pd_keys = _PD_KEYS
+    by_start = [
+        ((1, "") if r.start is None else (pd_keys.get(r.start) or _pd_key(r.start)), r.id, r)
+        for r in snapshot.partnerships
+    ]
+    by_start.sort(key=_first_two)  # == sorted(..., key=lambda r: (_pd_key(r.start), r.id))
+    for _, _, r in by_start:
         a, b = r.a, r.b
         if a not in people or b not in people or a == b:
             continue
@@ -282,12 +289,9 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
             kids.sort(key=by_birth)
 
     # partner lists in start order (implicit unions last)
-    ordered_partners: dict[int, list[int]] = {}
-    for pid in people:
-        ps = partners.get(pid)
-        if not ps:
-            ordered_partners[pid] = []
-        elif len(ps) == 1:
+    ordered_partners: dict[int, list[int]] = {pid: [] for pid in people}  # in people order
+    for pid, ps in partners.items():
+        if len(ps) == 1:
             ordered_partners[pid] = [ps[0]]
         else:
             ordered_partners[pid] = sorted(
@@ -298,12 +302,11 @@ def derive_structure(snapshot: FamilySnapshot) -> FamilyStructure:
     seen: set[int] = set()
     chains: list[list[int]] = []
     for pid in sorted(people):
-        if pid in seen:
-            continue
         ps = ordered_partners[pid]
-        if not ps:
-            seen.add(pid)
+        if not ps:  # nobody's partner: never reached from anyone else
             chains.append([pid])
+            continue
+        if pid in seen:
             continue
         if len(ps) == 1 and len(ordered_partners[ps[0]]) == 1:
             # a couple on their own: == _chain_order (the ends by birth)
