@@ -102,10 +102,8 @@ def _at(pts: Sequence[Pt], cum: list[float], d: float) -> tuple[Pt, Pt]:
 
 
 def _resample(pts: Sequence[Pt], step: float, amp: float = 0.0, pattern=None) -> list:
-    """:func:`resample`'s points, each pushed ``pattern[k]`` along its normal (when a
-    pattern is given: the zig-zag and the wave) -- or its (point, tangent) pairs.
-
-    The samples are made segment by segment: those that fall on one segment together."""
+    """:func:`resample`'s points, each pushed ``amp * pattern[k]`` along its normal (when a
+    pattern is given: the zig-zag and the wave) -- or its (point, tangent) pairs."""
     cum = _cumulative(pts)
     total = cum[-1]
     if total == 0:
@@ -115,47 +113,43 @@ def _resample(pts: Sequence[Pt], step: float, amp: float = 0.0, pattern=None) ->
     n = max(1, int(round(total / step)))
     step = total / n
     out: list = []
-    i = 0
+    append = out.append
+    i = -1
     last = len(pts) - 2
-    k = 0
-    while k <= n:
+    ci = nxt = 0.0
+    L = x0 = y0 = dx = dy = 0.0
+    tan = None
+    for k in range(n + 1):
         d = k * step
-        while i < last and (cum[i + 1] < d or cum[i + 1] == cum[i]):
-            i += 1
-        ci, nxt = cum[i], cum[i + 1]
-        L = nxt - ci
+        if i < 0 or (i < last and (nxt < d or nxt == ci)):
+            if i < 0:
+                i = 0
+            while i < last and (cum[i + 1] < d or cum[i + 1] == cum[i]):
+                i += 1
+            ci, nxt = cum[i], cum[i + 1]
+            L = nxt - ci
+            (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+            dx, dy = x1 - x0, y1 - y0
+            if L > 0:
+                tan = (dx / L, dy / L)
         if L <= 0:
             pt, tn = _at(pts, cum, d)
             if pattern is None:
-                out.append((pt, tn))
+                append((pt, tn))
             else:
                 s = pattern[k]
-                out.append((pt[0] - tn[1] * s, pt[1] + tn[0] * s))
-            k += 1
+                append((pt[0] - tn[1] * s, pt[1] + tn[0] * s))
             continue
-        # the samples on this segment: k .. km (k * step <= its end, except on the last)
-        if i == last:
-            km = n
-        else:
-            km = min(n, int(nxt / step))
-            while km < n and (km + 1) * step <= nxt:
-                km += 1
-            while km * step > nxt:
-                km -= 1
-        (x0, y0), (x1, y1) = pts[i], pts[i + 1]
-        dx, dy = x1 - x0, y1 - y0
-        tx, ty = dx / L, dy / L
-        # t = min(1.0, max(0.0, (d - ci) / L)): on a segment reached (d - ci) >= 0, and
-        # d <= its end gives t <= 1 -- but for the last segment's
-        ts = [(j * step - ci) / L for j in range(k, km + 1)]
-        if i == last:
-            ts = [t if t < 1.0 else 1.0 for t in ts]
+        t = (d - ci) / L
+        if not t > 0.0:  # min(1.0, max(0.0, t)), NaN and -0.0 included
+            t = 0.0
+        elif not t < 1.0:
+            t = 1.0
         if pattern is None:
-            tan = (tx, ty)
-            out += [((x0 + dx * t, y0 + dy * t), tan) for t in ts]
+            append(((x0 + dx * t, y0 + dy * t), tan))
         else:
-            out += [(x0 + dx * t - ty * s, y0 + dy * t + tx * s) for t, s in zip(ts, pattern[k:km + 1])]
-        k = km + 1
+            s = pattern[k]
+            append((x0 + dx * t - tan[1] * s, y0 + dy * t + tan[0] * s))
     return out
 
 

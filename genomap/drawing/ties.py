@@ -9,8 +9,8 @@ Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
 from __future__ import annotations
 
 import math
-from itertools import accumulate, compress, repeat
-from operator import add, mul, ne, truediv
+from itertools import accumulate, repeat
+from operator import add, mul
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
@@ -38,8 +38,10 @@ class TieRouter:
     included) and household tabs it enters -- leaving the page counts too -- then by
     how much of it runs over kinship lines and ties already routed, then by how far it
     bows.  Candidates are tried cheapest first with a bound, so a clear gentle curve
-    costs one or two tries.  Scoring samples the curve every few points on a raster of
-    the page (bytearrays), which keeps routing cheap in pure Python.  The k-th further
+    costs one or two tries, and a candidate is given up as soon as it has entered
+    obstacles enough that it can no longer win (which chooses exactly what scoring it in
+    full would).  Scoring samples the curve every few points on a raster of the page
+    (bytearrays), which keeps routing cheap in pure Python.  The k-th further
     tie between the same pair shifts its ends and bow outwards so parallel ties never
     lie on top of each other.
     """
@@ -63,7 +65,6 @@ class TieRouter:
         n = gw * gh
         self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
         self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
-        self._fractions: dict[int, list] = {}  # steps -> [k / steps]
         m = self.MARGIN
         boxes = []  # (value, x0, y0, x1, y1), in painting order: later boxes win
         for tab in b.household_labels:
@@ -200,40 +201,14 @@ class TieRouter:
         runs = []
         cj = ca = cb = None
         lo, hi = spread, gw - spread
-        fractions = self._fractions
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             ddx, ddy = x1 - x0, y1 - y0
-            n = int(hypot(ddx, ddy) / step) + 1
-            capped = n > 60  # (then steps may leave gaps)
-            n = max(1, min(n, 60))
-            ts = fractions.get(n)
-            if ts is None:
-                ts = fractions[n] = [k / n for k in range(n + 1)]
-            # int((x0 + ddx * t) / c) for each t, by maps
-            iis = list(map(int, map(truediv, map(add, repeat(x0), map(mul, repeat(ddx), ts)), repeat(c))))
-            jjs = list(map(int, map(truediv, map(add, repeat(y0), map(mul, repeat(ddy), ts)), repeat(c))))
-            if not capped and min(iis) >= lo and max(iis) < hi:
-                # no gaps, and x and y monotonic along a segment: the steps in one row are
-                # one run, from the first to the last
-                cuts = list(compress(range(1, n + 1), map(ne, jjs[1:], jjs)))
-                s = 0
-                for e in cuts + [n + 1]:
-                    j, a, b = jjs[s], iis[s], iis[e - 1]
-                    s = e
-                    if a > b:
-                        a, b = b, a
-                    if j == cj and a <= cb + reach and b >= ca - reach:
-                        if a < ca:
-                            ca = a
-                        if b > cb:
-                            cb = b
-                    else:
-                        if cj is not None:
-                            runs.append((cj, ca, cb))
-                        cj, ca, cb = j, a, b
-                continue
-            for i, j in zip(iis, jjs):
+            n = max(1, min(int(hypot(ddx, ddy) / step) + 1, 60))
+            for k in range(n + 1):
+                t = k / n
+                i = int((x0 + ddx * t) / c)
                 if lo <= i < hi:
+                    j = int((y0 + ddy * t) / c)
                     if j == cj and ca - reach <= i <= cb + reach:
                         if i < ca:
                             ca = i
@@ -250,10 +225,11 @@ class TieRouter:
         full = memoryview(bytes((v,)) * gw)
         for j, a, b in runs:
             a -= spread
-            run = full[:b + spread - a + 1]
+            w = b + spread - a + 1
+            run = full[:w]
             for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
                 row = jj * gw + a
-                lines[row:row + len(run)] = run
+                lines[row:row + w] = run
 
     def _own_boxes(self, p: int, q: int) -> tuple:
         """The two people's symbols, grown as rasterised: samples inside them are not
@@ -391,11 +367,8 @@ class TieRouter:
             return state
         if min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh:
             # all on the page (int(v * inv) never decreases with v): no test for leaving it
-            # k = int(y * inv) * gw + int(x * inv), by maps (lazily: a candidate given up
-            # early costs no more)
-            cells = map(add, map(mul, map(int, map(mul, ys, repeat(inv))), repeat(gw)),
-                        map(int, map(mul, xs, repeat(inv))))
-            for k, x, y in zip(cells, xs, ys):
+            for x, y in zip(xs, ys):
+                k = int(y * inv) * gw + int(x * inv)
                 if k in mine and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
                     prev = 0
                     continue
