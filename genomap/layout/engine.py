@@ -197,6 +197,7 @@ def footprint_of(person) -> tuple[float, float]:
 
 
 _FOOTPRINTS: dict = {}
+_FOOTPRINTS_FAST: dict = {}  # the same, keyed for _prepare
 _FOOTPRINTS_MAX = 100_000
 
 
@@ -289,11 +290,21 @@ def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) 
     people = fs.people
     widths: dict[int, float] = {}
     label_h: dict[int, float] = {}
-    memo = _FOOTPRINTS
+    # footprint_of(p), memoised on a key that is quick to hash: label_fields(p) with
+    # the dates as their (memoised) sort keys -- storage strings, which round-trip --
+    # and the pregnancy outcome (a singleton) by id
+    memo = _FOOTPRINTS_FAST
+    bk = fs.birth_keys()
     for pid, p in people.items():
-        fp = memo.get(label_fields(p))
+        d = p.death
+        key = (p.given_names, p.family_name, p.known_as, bk[pid][0], None if d is None else _pd_key(d),
+               p.deceased, p.is_subject, id(p.pregnancy), p.adopted)
+        fp = memo.get(key)
         if fp is None:
             fp = footprint_of(p)
+            if len(memo) >= _FOOTPRINTS_MAX:
+                memo.clear()
+            memo[key] = fp
         widths[pid], label_h[pid] = fp
 
     # isolated people (no kin at all) rank with a housemate of the nearest age
