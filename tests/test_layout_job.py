@@ -191,3 +191,26 @@ def test_graphviz_missing_surfaces_from_result(monkeypatch):
     job = start_layout(generate_family(1, 10))
     with pytest.raises(GraphvizMissing):
         job.result()
+
+
+def test_cancel_wakes_a_thread_waiting_for_dot(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENOMAP_DOT", _fake_dot(tmp_path, "exec sleep 30"))
+    job = start_layout(generate_family(1, 10))
+    pid = job._run.pid
+    errors = []
+
+    def wait():
+        try:
+            job.result()
+        except GraphvizFailed as exc:
+            errors.append(str(exc))
+
+    th = threading.Thread(target=wait)
+    th.start()
+    time.sleep(0.2)  # the thread is now waiting for dot
+    t = time.monotonic()
+    job.cancel()
+    th.join(10)
+    assert not th.is_alive() and time.monotonic() - t < 5
+    assert errors and "cancelled" in errors[0]
+    assert _wait_reaped(pid)

@@ -291,6 +291,7 @@ class DotRun:
         self._error: Optional[BaseException] = None
         self._output: Optional[str] = None
         self._lock = threading.Lock()
+        self._cancelled = False
         files: list = []
         try:
             exe = find_dot()
@@ -343,21 +344,38 @@ class DotRun:
                 f"Graphviz took longer than {self.timeout:.0f} seconds to lay out this family; "
                 "try showing fewer people."
             )
-        _, out, err = self._files
-        out.seek(0)
-        data = out.read()
-        if proc.returncode != 0 or not data:
-            err.seek(0)
-            msg = err.read().decode("utf-8", "replace").strip().splitlines()
-            raise GraphvizFailed("Graphviz could not lay out this family" + (f": {msg[-1]}" if msg else "."))
+        try:
+            if self._cancelled:
+                raise ValueError
+            _, out, err = self._files
+            out.seek(0)
+            data = out.read()
+            if proc.returncode != 0 or not data:
+                err.seek(0)
+                msg = err.read().decode("utf-8", "replace").strip().splitlines()
+                raise GraphvizFailed("Graphviz could not lay out this family" + (f": {msg[-1]}" if msg else "."))
+        except (ValueError, OSError):  # the files were closed by cancel() meanwhile
+            if self._cancelled:
+                raise GraphvizFailed(_CANCELLED) from None
+            raise
         return data.decode("utf-8")
 
     def cancel(self) -> None:
-        """Kill dot (if running) and release the files; :meth:`output` then fails."""
-        with self._lock:
-            if self._output is None and self._error is None:
-                self._error = GraphvizFailed("The layout was cancelled.")
-            self._finalizer()
+        """Kill dot now (if running) and release the files; :meth:`output` then raises
+        :class:`GraphvizFailed` -- also in a thread already waiting in it."""
+        if self._output is not None:
+            return
+        self._cancelled = True
+        self._finalizer()  # runs once: kills and reaps dot, closes the files
+        if self._lock.acquire(blocking=False):
+            try:
+                if self._output is None and self._error is None:
+                    self._error = GraphvizFailed(_CANCELLED)
+            finally:
+                self._lock.release()
+
+
+_CANCELLED = "The layout was cancelled."
 
 
 def _wait(proc: subprocess.Popen, timeout: float) -> bool:
