@@ -260,7 +260,7 @@ class TieRouter:
         hits, along, _, off = self._scan_xy([x for x, _ in pts], [y for _, y in pts], self._own_boxes(p, q), 0.0, None)
         return hits + off, along
 
-    def _samples(self, A, B, cand, n: int) -> tuple[list, list]:
+    def _samples(self, A, B, cand, n: int, lazy: bool = False) -> tuple:
         """The x and y of a candidate's ``n + 1`` samples.  Polynomial curves are stepped by
         forward differences (accumulated, without a loop in Python)."""
         kind = cand[0]
@@ -287,7 +287,8 @@ class TieRouter:
                 steps1 = accumulate(repeat(d2, n - 1), initial=d1)
             else:
                 steps1 = accumulate(accumulate(repeat(d3, n - 2), initial=d2), initial=d1)
-            out.append(list(accumulate(steps1, initial=a0)))
+            samples = accumulate(steps1, initial=a0)
+            out.append(samples if lazy else list(samples))
         return out[0], out[1]
 
     PROBE = 4  # a first pass looks at every PROBE-th sample, for a cheap lower bound
@@ -304,6 +305,19 @@ class TieRouter:
                 if state is None:
                     return None
             return state[0] + state[3], state[1]
+        if not probe:
+            # a Bezier curve lies in its control points' hull: with a point to spare for
+            # the stepping's rounding, none of its samples leaves the page -- and those after
+            # the candidate is given up are never computed
+            ctl = cand[1:-1] + (A, B)
+            xs = [c[0] for c in ctl]
+            ys = [c[1] for c in ctl]
+            inv = 1.0 / self.CELL
+            if (min(xs) >= 3 and min(ys) >= 3 and int((max(xs) + 1) * inv) < self.gw
+                    and int((max(ys) + 1) * inv) < self.gh):
+                xs, ys = self._samples(A, B, cand, n, lazy=True)
+                state = self._scan_xy(xs, ys, own, cost, bound, clear, onpage=True)
+                return None if state is None else (state[0] + state[3], state[1])
         xs, ys = self._samples(A, B, cand, n)
         if probe and self._probe(xs[2::self.PROBE], ys[2::self.PROBE], own, cost, bound):
             return None
@@ -348,7 +362,7 @@ class TieRouter:
         return False
 
     def _scan_xy(self, xs: list, ys: list, own: tuple, cost: float, bound, clear: bool = False,
-                 state: tuple = (0.0, 0.0, 0, 0)) -> tuple | None:
+                 state: tuple = (0.0, 0.0, 0, 0), onpage: bool = False) -> tuple | None:
         """Scan samples in order, from ``state`` (obstacle weight entered, cost of running
         over lines and ties, obstacle code of the last sample, 1 if it left the page) to
         the state after them -- or None once the candidate scores no lower than ``bound``."""
@@ -363,9 +377,9 @@ class TieRouter:
         if bound is None:
             bound = math.inf
         # (a candidate given up must touch something, or ``clear`` would miss it)
-        if not xs:
+        if not onpage and not xs:
             return state
-        if min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh:
+        if onpage or (min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh):
             # all on the page (int(v * inv) never decreases with v): no test for leaving it
             for x, y in zip(xs, ys):
                 k = int(y * inv) * gw + int(x * inv)
