@@ -252,6 +252,12 @@ class _Prepared:
     hint: dict[int, int]
     src: str
     static: Optional["_Static"] = None  # filled in while dot runs (see _Static)
+    hint_of: tuple = ()  # (snapshot, household_day) when hint is still to be worked out
+
+    def ensure_hint(self) -> dict[int, int]:
+        if self.hint is None:
+            self.hint = household_hint(*self.hint_of)
+        return self.hint
 
 
 class _Static:
@@ -285,7 +291,12 @@ class _Static:
         self.sibships = sib
 
 
-def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) -> _Prepared:
+def _prepare(snapshot: FamilySnapshot, hint: Optional[dict[int, int]], params: DotParams,
+             household_day: Optional[date] = None) -> _Prepared:
+    """Everything before dot.  ``hint=None``: :func:`household_hint` for
+    ``household_day`` is worked out here only if the DOT source needs it (people
+    without kin, household clusters); otherwise it is left to :class:`LayoutJob`,
+    which works it out while dot runs."""
     fs = derive_structure(snapshot)
     people = fs.people
     widths: dict[int, float] = {}
@@ -312,12 +323,16 @@ def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) 
     connected |= {p for ch in fs.chains if len(ch) > 1 for p in ch}
     connected |= {l.parent for l in fs.secondary_links} | {l.child for l in fs.secondary_links}
     rank_with: dict[int, int] = {}
+    isolated = [pid for pid in sorted(people) if pid not in connected]
+    if hint is None and (isolated or params.household_clusters):
+        hint = household_hint(snapshot, household_day)
     by_house: dict[int, list[int]] = defaultdict(list)
-    for p, h in hint.items():
-        if p in people:
-            by_house[h].append(p)
-    for pid in sorted(people):
-        if pid in connected or pid not in hint:
+    if isolated:
+        for p, h in hint.items():
+            if p in people:
+                by_house[h].append(p)
+    for pid in isolated:
+        if pid not in hint:
             continue
         mates = [q for q in by_house[hint[pid]] if q != pid and q in connected]
         if mates:
@@ -330,7 +345,9 @@ def _prepare(snapshot: FamilySnapshot, hint: dict[int, int], params: DotParams) 
             rank_with[pid] = min(mates, key=dist)
 
     src = build_dot(fs, widths, params=params, rank_with=rank_with, household_of=hint)
-    return _Prepared(fs, widths, label_h, hint, src)
+    prep = _Prepared(fs, widths, label_h, hint, src)
+    prep.hint_of = (snapshot, household_day)
+    return prep
 
 
 class LayoutJob:
@@ -383,6 +400,7 @@ class LayoutJob:
             assert self._prep is not None and self._run is not None
             t0 = time.perf_counter()
             if self._prep.static is None:  # while dot runs
+                self._prep.ensure_hint()
                 self._prep.static = _Static(self._prep.fs, self._prep.widths)
             t1 = time.perf_counter()
             try:
@@ -421,9 +439,7 @@ def start_layout(
     when the caller has it already.
     """
     t0 = time.perf_counter()
-    if hint is None:
-        hint = household_hint(snapshot, household_day)
-    prep = _prepare(snapshot, hint, params)
+    prep = _prepare(snapshot, hint, params, household_day)
     t1 = time.perf_counter()
     return LayoutJob(prep, start_dot(prep.src, DOT_FORMAT), build_time=t1 - t0)
 
@@ -443,7 +459,7 @@ def compute_layout(
 def _finish(prep: _Prepared, pos: dict[int, tuple[float, float]]) -> Layout:
     """Post-processing: dot's positions (person id -> (x, y), y down) -> rows, order,
     x, lanes, row heights."""
-    fs, widths, label_h, hint = prep.fs, prep.widths, prep.label_h, prep.hint
+    fs, widths, label_h, hint = prep.fs, prep.widths, prep.label_h, prep.ensure_hint()
     people = fs.people
     # rows from dot ranks
     # (round(y, 1) per distinct y: every node of a rank has the same y)
