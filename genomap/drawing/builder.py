@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,7 +55,7 @@ from genomap.drawing.primitives import (
     Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive,
     Rect, Stroke, Text,
 )
-from genomap.drawing.text import person_label, text_width, wrap
+from genomap.drawing.text import label_runs, person_label, text_width, wrap
 from genomap.drawing.ties import TieRouter, tie_geometry
 from genomap.layout.engine import Layout, compact_layout, drop_parent, single_parent_side
 from genomap.layout.family import is_small
@@ -111,7 +112,7 @@ def fmt_date(d: date) -> str:
     return f"{d.day} {d.strftime('%b')} {d.year}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sym:
     box: Box  # the symbol's own box (without double outline / brackets)
     cx: float
@@ -122,14 +123,386 @@ class _Sym:
     entry: float = 0.0  # y where a line from above meets the (outer) outline
 
 
+# -- fast construction of primitives -------------------------------------------------
+# The primitives are frozen dataclasses, whose generated __init__ sets each field through
+# object.__setattr__ (about 2 us a primitive).  A drawing has tens of thousands of them,
+# so the builder makes them by filling the instance dict in one go: the same objects
+# (same class, fields, equality, hash, pickling), a quarter of the cost.  Every field is
+# given, in declaration order; _check_fast_fields() guards against the classes changing.
+
+_new = object.__new__
+_setattr = object.__setattr__
+
+
+def _box(x: float, y: float, w: float, h: float) -> Box:
+    o = _new(Box)
+    _setattr(o, "__dict__", {"x": x, "y": y, "w": w, "h": h})
+    return o
+
+
+def _rect(x, y, w, h, stroke, fill, radius, ref, layer) -> Rect:
+    o = _new(Rect)
+    _setattr(o, "__dict__", {"x": x, "y": y, "w": w, "h": h, "stroke": stroke, "fill": fill, "radius": radius,
+                             "ref": ref, "layer": layer})
+    return o
+
+
+def _ellipse(cx, cy, rx, ry, stroke, fill, ref, layer) -> Ellipse:
+    o = _new(Ellipse)
+    _setattr(o, "__dict__", {"cx": cx, "cy": cy, "rx": rx, "ry": ry, "stroke": stroke, "fill": fill, "ref": ref,
+                             "layer": layer})
+    return o
+
+
+def _polygon(points, stroke, fill, ref, layer) -> Polygon:
+    o = _new(Polygon)
+    _setattr(o, "__dict__", {"points": points, "stroke": stroke, "fill": fill, "ref": ref, "layer": layer})
+    return o
+
+
+def _polyline(points, stroke, ref, layer="base") -> Polyline:
+    o = _new(Polyline)
+    _setattr(o, "__dict__", {"points": points, "stroke": stroke, "ref": ref, "layer": layer})
+    return o
+
+
+def _text(x, y, lines, size, bold, italic, color, align, ref, layer, background) -> Text:
+    o = _new(Text)
+    _setattr(o, "__dict__", {"x": x, "y": y, "lines": lines, "size": size, "bold": bold, "italic": italic,
+                             "color": color, "align": align, "ref": ref, "layer": layer, "background": background})
+    return o
+
+
+def _text_from(template: dict, x: float, y: float) -> Text:
+    """A Text from a prepared field dict (see :func:`_text_template`) placed at x, y."""
+    d = template.copy()
+    d["x"] = x
+    d["y"] = y
+    o = _new(Text)
+    _setattr(o, "__dict__", d)
+    return o
+
+
+def _text_template(lines, size, bold, italic, color, ref, background, layer="base") -> dict:
+    return {"x": 0.0, "y": 0.0, "lines": lines, "size": size, "bold": bold, "italic": italic, "color": color,
+            "align": Align.CENTER, "ref": ref, "layer": layer, "background": background}
+
+
+def _check_fast_fields() -> None:
+    from dataclasses import fields
+
+    made = (
+        (Box, _box(1.0, 2.0, 3.0, 4.0)),
+        (Rect, _rect(1.0, 2.0, 3.0, 4.0, None, None, 0.0, None, "base")),
+        (Ellipse, _ellipse(1.0, 2.0, 3.0, 4.0, None, None, None, "base")),
+        (Polygon, _polygon((), None, None, None, "base")),
+        (Polyline, _polyline((), None, None, "base")),
+        (Text, _text(1.0, 2.0, (), 8.0, False, False, "#000000", Align.CENTER, None, "base", None)),
+        (Text, _text_from(_text_template((), 8.0, False, False, "#000000", None, None), 1.0, 2.0)),
+    )
+    for cls, obj in made:
+        if tuple(f.name for f in fields(cls)) != tuple(obj.__dict__):
+            raise RuntimeError(f"genomap.drawing.builder: fast constructor out of date for {cls.__name__}")
+
+
+_check_fast_fields()
+
+# shared (immutable) strokes and fills
+_MARK_STROKE = Stroke(style.MARK, 1.3)  # X of the deceased
+_TERMINATION_STROKE = Stroke(style.MARK, 1.6)
+_SLASH_STROKE = Stroke(style.INK, 1.5)
+_RING_STROKE = Stroke(style.INK, 1.1)
+_WHITE = Fill("#ffffff")
+_MARK_FILL = Fill(style.MARK)
+_SYMBOL_FILL = Fill(style.SYMBOL_FILL)
+_SUBJECT_FILL = Fill(style.SUBJECT_FILL)
+_UNRECORDED_STROKE = Stroke(style.INK_SOFT, style.THIN)
+_PARTNER_STROKE = {k: Stroke(style.INK, style.LINE_WIDTH, v) for k, v in PARTNER_STYLE.items()}
+_LINK_STROKE = {k: Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(k, LineStyle.SOLID)) for k in ParentLinkKind}
+_SECONDARY_STROKE = {k: Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(k, LineStyle.DASHED)) for k in ParentLinkKind}
+_AGE_DY = style.AGE_SIZE * 0.62
+_LEGAL_ORDER = {k: i for i, k in enumerate(LegalStatusKind)}
+_KIND_NORMAL, _KIND_PREGNANCY, _KIND_MISCARRIAGE, _KIND_TERMINATION = range(4)
+
+
+# -- position-free preparation -------------------------------------------------------
+
+_P_NONE, _P_PREGNANCY, _P_MISCARRIAGE, _P_TERMINATION, _P_STILLBIRTH = (
+    PregnancyOutcome.NONE, PregnancyOutcome.PREGNANCY, PregnancyOutcome.MISCARRIAGE, PregnancyOutcome.TERMINATION,
+    PregnancyOutcome.STILLBIRTH)
+_MALE, _FEMALE = Sex.MALE, Sex.FEMALE
+_LIVES = ResidenceKind.LIVES
+_SEX_KEY = {Sex.MALE: ("symbol:male", "Male"), Sex.FEMALE: ("symbol:female", "Female")}
+_OTHER_KEY = ("symbol:other", "Non-binary / other / not known")
+
+
+class _PersonPrep:
+    """Everything about drawing one person that does not depend on where they stand."""
+
+    __slots__ = ("ref", "kind", "sex", "small", "subject", "shape", "fill", "dead", "age", "adopted", "xi",
+                 "close_label", "runs", "label_w", "label_h", "late_backdrop", "badges", "legend_keys")
+
+
+class _HouseholdStyle:
+    """How a household of one palette colour is drawn (shared by every drawing)."""
+
+    __slots__ = ("fill", "edge", "fill_obj", "tab_ink", "tab_stroke", "stroke", "legend_key", "legend_entry")
+
+    def __init__(self, fill: str, edge: str, temporary: bool):
+        self.fill, self.edge, self.fill_obj = fill, edge, Fill(fill)
+        self.tab_ink = _darken(edge)
+        self.tab_stroke = Stroke(edge, 0.9)
+        self.stroke = Stroke(edge, 1.1, LineStyle.DASHED if temporary else LineStyle.SOLID)
+        self.legend_key = "household:temporary" if temporary else "household"
+        lbl = "Household boundary (temporary / refuge: dashed)" if temporary else "Household (lives together)"
+        self.legend_entry = LegendEntry(self.legend_key, lbl, tuple(_strip(s) for s in (
+            Rect(3, 2, 30, 14, Stroke(edge, 1.0, self.stroke.style), Fill(fill), radius=4),)))
+
+
+_HOUSEHOLD_STYLES: dict[tuple[int, bool], _HouseholdStyle] = {}
+
+
+def _household_style(colour: int, temporary: bool) -> _HouseholdStyle:
+    got = _HOUSEHOLD_STYLES.get((colour, temporary))
+    if got is None:
+        fill, edge = style.HOUSEHOLD_FILLS[colour]
+        got = _HOUSEHOLD_STYLES[(colour, temporary)] = _HouseholdStyle(fill, edge, temporary)
+    return got
+
+
+class DrawingPrep:
+    """The part of a genogram drawing that needs no layout: see :func:`prepare_drawing`.
+
+    Made for one snapshot, view date and set of options; :func:`build_drawing` checks
+    that it is given the matching ones.  Read-only once made, so one prep may serve any
+    number of builds with that snapshot, date and options (e.g. with a recomputed
+    layout).  Attributes:
+
+    * ``people`` -- the snapshot's people by id; ``visible`` -- the ids drawn on the
+      date, in snapshot order (the builder keeps those the layout places);
+    * ``person`` -- per visible person: symbol kind and shape, fills, deceased / age /
+      adopted marks, label lines wrapped, measured and grouped into Text runs (with
+      their household backdrop), legal-status badges and their widths, legend keys;
+    * ``link_by_id``, ``legal_by_person``, ``pair_records`` (partnership records per
+      couple, by start), ``current`` (the record describing each couple on the date),
+      ``ended`` (record id -> ended by the date);
+    * ``lives`` -- the households each visible person lives in on the date; ``home``
+      -- the one their boundary and label backdrop use, for everyone living in just one
+      (someone living in several is drawn in the layout's ``household_hint`` one if
+      they live there, else the lowest-numbered: the builder settles that);
+      ``colour_of`` and ``households`` (each household's label and palette style);
+    * ``legend_entries`` -- the legend rows for the people's keys, made once.
+    """
+
+    def __init__(self, snapshot: FamilySnapshot, as_at: date, options: Optional[DrawOptions] = None):
+        opts = options or DrawOptions()
+        self.snapshot = snapshot
+        self.as_at = as_at
+        self.options = opts
+        self.today = date.today()
+        self.legend_entries: dict[str, LegendEntry] = {}
+        people = self.people = {p.id: p for p in snapshot.people}
+        if opts.hide_unborn:
+            today = self.today
+            self.visible: tuple[int, ...] = tuple(pid for pid, p in people.items() if visible_on(p, as_at, today))
+        else:
+            self.visible = tuple(people)
+        visible = set(self.visible)
+        self.link_by_id = {l.id: l for l in snapshot.parent_links}
+        self.legal_by_person: dict[int, list] = defaultdict(list)
+        for ls in snapshot.legal_statuses:
+            self.legal_by_person[ls.person].append(ls)
+        pair_records: dict[tuple[int, int], list[PartnershipView]] = {}
+        for r in sorted(snapshot.partnerships, key=lambda r: ((r.start.sort_key() if r.start else ""), r.id)):
+            a, b = r.a, r.b
+            key = (a, b) if a <= b else (b, a)
+            if key in pair_records:
+                pair_records[key].append(r)
+            else:
+                pair_records[key] = [r]
+        self.pair_records = pair_records
+        self.current: dict[tuple[int, int], Optional[PartnershipView]] = {}
+        for key, recs in pair_records.items():
+            started = [r for r in recs if r.started_on(as_at)]
+            self.current[key] = started[-1] if started else None
+        self.ended = {r.id: r.ended_on(as_at) for r in snapshot.partnerships}
+        # households: who lives where on the date
+        self.colour_of = {h.id: i for i, h in enumerate(sorted(snapshot.households, key=lambda h: h.id))}
+        known = {h.id: h for h in snapshot.households}
+        lives: dict[int, list[int]] = {}
+        for r in snapshot.residences:
+            if r.kind is _LIVES and r.person in visible and r.household in known and r.active_on(as_at):
+                if r.person in lives:
+                    lives[r.person].append(r.household)
+                else:
+                    lives[r.person] = [r.household]
+        self.lives = lives
+        self.home = {pid: hs[0] for pid, hs in lives.items() if len(set(hs)) == 1}
+        n = len(style.HOUSEHOLD_FILLS)
+        self.households: dict[int, tuple[str, _HouseholdStyle]] = {}
+        for hid, hh in known.items():
+            label = hh.label or "Household"
+            if opts.show_addresses and hh.address:
+                label = f"{label} · {hh.address}"
+            self.households[hid] = (label, _household_style(self.colour_of.get(hid, 0) % n, hh.type.is_temporary))
+        self.person: dict[int, _PersonPrep] = {}
+        show_households, home, lives = opts.show_households, self.home, self.lives
+        for pid in self.visible:
+            if not show_households or pid not in lives:
+                backdrop = "#ffffff"
+            elif pid in home:
+                backdrop = self.household_fill(home[pid])[0]
+            else:
+                backdrop = None  # settled by the builder
+            self.person[pid] = self._person(people[pid], backdrop)
+
+    def household_fill(self, hid: int) -> tuple[str, str]:
+        i = self.colour_of.get(hid, 0)
+        return style.HOUSEHOLD_FILLS[i % len(style.HOUSEHOLD_FILLS)]
+
+    def _entry(self, key: str, label: str, sample) -> str:
+        """Make the legend row ``key`` (once; ``sample`` is a function giving its primitives)."""
+        if key not in self.legend_entries:
+            self.legend_entries[key] = LegendEntry(key, label, tuple(_strip(s) for s in sample()))
+        return key
+
+    def _person(self, p: PersonView, backdrop: Optional[str]) -> _PersonPrep:
+        opts, as_at = self.options, self.as_at
+        pp = _PersonPrep()
+        ref = pp.ref = ("person", p.id)
+        preg = p.pregnancy
+        sex = pp.sex = p.sex
+        subject = pp.subject = p.is_subject
+        pp.small = small = preg is _P_MISCARRIAGE or preg is _P_TERMINATION or preg is _P_STILLBIRTH  # is_small
+        pp.close_label = preg is not _P_NONE  # small symbols keep their label close
+        if preg is _P_MISCARRIAGE or preg is _P_TERMINATION or (preg is not _P_PREGNANCY and sex is _FEMALE):
+            pp.shape = "ellipse"
+        elif preg is _P_PREGNANCY or sex is _MALE:
+            pp.shape = "rect"
+        else:
+            pp.shape = "diamond"
+        pp.fill = _SUBJECT_FILL if subject else _SYMBOL_FILL
+        dead = p.is_dead_on(as_at)
+        pp.age = None
+        pp.adopted = False
+        pp.xi = 0.0
+        entry = self._entry
+        keys: list[str] = []
+        if preg is _P_NONE or preg is _P_STILLBIRTH:
+            pp.kind = _KIND_NORMAL
+            if subject:
+                keys.append(entry(
+                    "symbol:subject", "Subject child (double outline)", lambda: tuple(
+                        _Builder._sex_shape(Sex.FEMALE, Box(11, 2, 14, 14), THIN_INK, None, None))
+                    + tuple(_Builder._sex_shape(Sex.FEMALE, Box(13.5, 4.5, 9, 9), THIN_INK, None, None))))
+            if preg is _P_STILLBIRTH:
+                key_label = ("symbol:stillbirth", "Stillbirth")
+                dead = True
+            else:
+                key_label = _SEX_KEY.get(sex, _OTHER_KEY)
+            if dead:
+                w = style.SMALL_SYMBOL if small else style.SYMBOL
+                if sex is _MALE:
+                    inset = 0.0
+                elif sex is _FEMALE:
+                    inset = w / 2 * (1 - math.sqrt(0.5))
+                else:
+                    inset = w / 4
+                ext = -4.0  # lines run a little beyond the outline, as hand-drawn genograms do
+                pp.xi = inset + ext
+                if preg is _P_NONE:
+                    keys.append(entry("symbol:deceased", "Deceased", lambda: (Rect(13, 4, 10, 10, THIN_INK),)
+                                      + tuple(_Builder._x_mark(Sex.MALE, Box(13, 4, 10, 10), None))))
+            elif opts.show_ages:
+                age = p.age_on(as_at)
+                if age is not None:
+                    pp.age = (str(age),)
+            if p.adopted:
+                pp.adopted = True
+                keys.append(entry("symbol:adopted", "Adopted (brackets)", lambda: (
+                    Rect(13, 3, 12, 12, THIN_INK),
+                    Polyline(((12, 1), (9, 1), (9, 17), (12, 17)), THIN_INK),
+                    Polyline(((26, 1), (29, 1), (29, 17), (26, 17)), THIN_INK))))
+        elif preg is _P_PREGNANCY:
+            pp.kind = _KIND_PREGNANCY
+            key_label = ("symbol:pregnancy", "Pregnancy")
+        elif preg is _P_MISCARRIAGE:
+            pp.kind = _KIND_MISCARRIAGE
+            key_label = ("symbol:miscarriage", "Miscarriage")
+        else:
+            pp.kind = _KIND_TERMINATION
+            key_label = ("symbol:termination", "Termination of pregnancy")
+        pp.dead = dead
+        key = key_label[0]
+        if key not in self.legend_entries:
+            entry(key, key_label[1], lambda: _legend_symbol(key))
+        keys.append(key)
+        # label: runs of lines in one font, as Text templates (x, y filled in by the builder)
+        runs = label_runs(p, as_at)
+        if runs and not opts.show_dates and runs[-1][4]:
+            runs.pop()  # the dates (the only soft run, always last)
+        pp.late_backdrop = backdrop is None
+        if runs:
+            widths: list[float] = []
+            heights: list[float] = []
+            out = []
+            for lines, size, bold, italic, soft in runs:
+                for t in lines:
+                    widths.append(text_width(t, size, bold, italic))
+                hs = [size * 1.2] * len(lines)  # LabelLine.height
+                heights += hs
+                out.append((_text_template(lines, size, bold, italic, style.TEXT_SOFT if soft else style.TEXT, ref,
+                                           backdrop), sum(hs)))
+            pp.runs = tuple(out)
+            pp.label_w = max(widths)
+            pp.label_h = sum(heights)
+        else:
+            pp.runs = ()
+            pp.label_w = pp.label_h = None
+        # legal / plan status badges
+        mine = self.legal_by_person.get(p.id) if opts.show_badges else None
+        if mine:
+            badges = []
+            kinds = sorted({ls.kind for ls in mine if ls.active_on(as_at)}, key=_LEGAL_ORDER.__getitem__)
+            for k in kinds:
+                code = k.short_code
+                w = text_width(code, 6.5, bold=True) + 6
+                fill, ink = style.BADGE_COLOURS.get(k.value, ("#f1f5f9", "#334155"))
+                keys.append(entry(f"badge:{k.value}", f"{code} – {k.label}", lambda: (
+                    Rect(6, 4, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3),
+                    Text(6 + w / 2, 5.4, (code,), size=6.5, bold=True, color=ink))))
+                badges.append((w, Stroke(ink, 0.8), Fill(fill), (code,), ink))
+            pp.badges = tuple(badges)
+        else:
+            pp.badges = ()
+        pp.legend_keys = keys
+        return pp
+
+
+def prepare_drawing(snapshot: FamilySnapshot, as_at: date, options: Optional[DrawOptions] = None) -> DrawingPrep:
+    """The position-independent part of :func:`build_drawing`, to run before the layout is known.
+
+    Typically started while Graphviz ``dot`` computes the layout in its own process;
+    pass the result to ``build_drawing(snapshot, layout, as_at, options, prep=...)``.
+    Pure Python and thread-safe (it only reads the snapshot).
+    """
+    return DrawingPrep(snapshot, as_at, options)
+
+
 class _Builder:
-    def __init__(self, snap: FamilySnapshot, lay: Layout, as_at: date, opts: DrawOptions):
+    def __init__(self, snap: FamilySnapshot, lay: Layout, as_at: date, opts: DrawOptions,
+                 prep: Optional[DrawingPrep] = None):
+        if prep is None:
+            prep = DrawingPrep(snap, as_at, opts)
+        elif prep.snapshot is not snap or prep.as_at != as_at or prep.options != opts:
+            raise ValueError("build_drawing: the DrawingPrep was made for another snapshot, date or options")
+        self.prep = prep
         self.snap = snap
         self.lay = lay
         self.fs = lay.structure
         self.as_at = as_at
         self.opts = opts
-        self.today = date.today()
+        self.today = prep.today
         self.households_l: list[Primitive] = []
         self.household_labels: list[Primitive] = []
         self.ties_l: list[Primitive] = []
@@ -146,6 +519,8 @@ class _Builder:
         self.extra_lane_used: dict[int, int] = defaultdict(int)
         self.label_box: dict[int, Box] = {}
         self.shape: dict[int, str] = {}  # person -> "rect" | "ellipse" | "diamond" (outline for tie ends)
+        self._prim_cache: dict[int, list] = {}
+        self._span_cache: dict[tuple[int, int], tuple] = {}
 
     # -- visibility -------------------------------------------------------------
     def _visible(self, p: PersonView) -> bool:
@@ -157,18 +532,18 @@ class _Builder:
         return self.link_by_id.get(link.id, link)
 
     def _primary(self, child: int):
-        return [self._fresh(l) for l in self.fs.primary_links[child]]
+        got = self._prim_cache.get(child)
+        if got is None:
+            get = self.link_by_id.get
+            got = self._prim_cache[child] = [get(l.id, l) for l in self.fs.primary_links[child]]
+        return got
 
     def _primary_get(self, child: int, default=()):
-        return self._primary(child) if child in self.fs.primary_links else list(default)
+        return list(self._primary(child)) if child in self.fs.primary_links else list(default)
 
     def _current(self, key) -> Optional[PartnershipView]:
         """The partnership record describing a couple on the view date (latest started)."""
-        recs = self.pair_records.get(key)
-        if not recs:
-            return None
-        started = [r for r in recs if r.started_on(self.as_at)]
-        return started[-1] if started else None
+        return self.prep.current.get(key)
 
     def _label_backdrop(self, pid: int) -> Optional[str]:
         """Labels sit on their household's tint (or white) so crossing ties pass under them."""
@@ -178,127 +553,129 @@ class _Builder:
         return self.household_fill(h)[0]
 
     def household_fill(self, hid: int) -> tuple[str, str]:
-        i = self.colour_of.get(hid, 0)
-        return style.HOUSEHOLD_FILLS[i % len(style.HOUSEHOLD_FILLS)]
+        return self.prep.household_fill(hid)
 
     def legend_add(self, key: str, label: str, sample: tuple[Primitive, ...]) -> None:
         if key not in self.legend:
             self.legend[key] = LegendEntry(key, label, tuple(_strip(s) for s in sample))
 
     # -- symbols ------------------------------------------------------------------
-    def symbol_geometry(self, p: PersonView) -> _Sym:
-        x, y = self.lay.position(p.id)
-        top = y - style.SYMBOL / 2
-        if p.pregnancy is PregnancyOutcome.PREGNANCY:
-            s = style.PREGNANCY_SYMBOL
-            h = s * 0.9
-            return _Sym(Box(x - s / 2, top, s, h), x, top, top + h, s / 4, top + h / 2)
-        if is_small(p):
-            s = style.SMALL_SYMBOL
-            return _Sym(Box(x - s / 2, top, s, s), x, top, top + s, s / 2, top + s / 2)
-        s = style.SYMBOL
-        return _Sym(Box(x - s / 2, top, s, s), x, top, top + s, s / 2, y)
-
-    def draw_person(self, p: PersonView) -> None:
-        g = self.symbol_geometry(p)
-        g.entry = g.top - (style.DOUBLE_GAP if p.is_subject and not is_small(p)
-                           and p.pregnancy is PregnancyOutcome.NONE else 0.0)
-        self.sym[p.id] = g
-        if p.pregnancy in (PregnancyOutcome.MISCARRIAGE, PregnancyOutcome.TERMINATION) or \
-                (p.pregnancy is not PregnancyOutcome.PREGNANCY and p.sex is Sex.FEMALE):
-            self.shape[p.id] = "ellipse"
-        elif p.pregnancy is PregnancyOutcome.PREGNANCY or p.sex is Sex.MALE:
-            self.shape[p.id] = "rect"
-        else:
-            self.shape[p.id] = "diamond"
-        ref = ("person", p.id)
-        b = g.box
-        fill = Fill(style.SUBJECT_FILL if p.is_subject else style.SYMBOL_FILL)
-        prims: list[Primitive] = []
-        dead = p.is_dead_on(self.as_at)
-        key_label = None
-        if p.pregnancy is PregnancyOutcome.PREGNANCY:
-            tri = ((g.cx, b.y), (b.right, b.bottom), (b.x, b.bottom))
-            prims.append(Polygon(tri, INK, fill, ref=ref))
-            prims.append(Text(g.cx, b.y + b.h * 0.38, ("P",), size=8, bold=True, color=style.TEXT, ref=ref))
-            key_label = ("symbol:pregnancy", "Pregnancy")
-        elif p.pregnancy is PregnancyOutcome.MISCARRIAGE:
-            prims.append(Ellipse(g.cx, g.mid_y, b.w / 2, b.h / 2, INK, Fill(style.MARK), ref=ref))
-            key_label = ("symbol:miscarriage", "Miscarriage")
-        elif p.pregnancy is PregnancyOutcome.TERMINATION:
-            prims.append(Ellipse(g.cx, g.mid_y, b.w / 2, b.h / 2, INK, Fill(style.MARK), ref=ref))
-            e = 5.0
-            prims.append(Polyline(((b.x - e, b.bottom + e), (b.right + e, b.y - e)), Stroke(style.MARK, 1.6), ref=ref))
-            key_label = ("symbol:termination", "Termination of pregnancy")
-        else:
-            prims.extend(self._sex_shape(p.sex, b, INK, fill, ref))
-            if p.is_subject:
-                d = style.DOUBLE_GAP
-                outer = Box(b.x - d, b.y - d, b.w + 2 * d, b.h + 2 * d)
-                prims[0:0] = self._sex_shape(p.sex, outer, INK, Fill(style.SYMBOL_FILL), ref)
-                self.legend_add("symbol:subject", "Subject child (double outline)",
-                                tuple(self._sex_shape(Sex.FEMALE, Box(11, 2, 14, 14), THIN_INK, None, None))
-                                + tuple(self._sex_shape(Sex.FEMALE, Box(13.5, 4.5, 9, 9), THIN_INK, None, None)))
-            if p.pregnancy is PregnancyOutcome.STILLBIRTH:
-                key_label = ("symbol:stillbirth", "Stillbirth")
-                dead = True
+    def draw_people(self) -> None:
+        """Symbols, labels and badges of the visible people (geometry as in the docstring)."""
+        prep = self.prep
+        lay = self.lay
+        X, row_of, row_y = lay.x, lay.row_of, lay.row_y
+        person = prep.person
+        sym, shape, bounds, label_box = self.sym, self.shape, self.bounds, self.label_box
+        symbols, texts, badges = self.symbols, self.texts, self.badges
+        legend, entries = self.legend, prep.legend_entries
+        add, add_text = symbols.append, texts.append
+        show_ages = self.opts.show_ages
+        ink = INK
+        male, female = Sex.MALE, Sex.FEMALE
+        d = style.DOUBLE_GAP
+        d2 = 2 * d
+        for pid in sorted(self.visible):
+            pp = person[pid]
+            ref = pp.ref
+            x = X[pid]
+            y = row_y[row_of[pid]]
+            top = y - style.SYMBOL / 2
+            kind = pp.kind
+            if kind == _KIND_NORMAL:
+                if pp.small:
+                    s = style.SMALL_SYMBOL
+                    bx, bw, bh = x - s / 2, s, s
+                    bottom = top + s
+                    g = _Sym(_box(bx, top, s, s), x, top, bottom, s / 2, top + s / 2, top)
+                else:
+                    s = style.SYMBOL
+                    bx, bw, bh = x - s / 2, s, s
+                    bottom = top + s
+                    g = _Sym(_box(bx, top, s, s), x, top, bottom, s / 2, y, top - d if pp.subject else top)
+                right = bx + bw
+                fill = pp.fill
+                sex = pp.sex
+                if pp.subject:
+                    ox, oy, ow, oh = bx - d, top - d, bw + d2, bh + d2
+                    if sex is male:
+                        add(_rect(ox, oy, ow, oh, ink, _SYMBOL_FILL, 0.0, ref, "base"))
+                    elif sex is female:
+                        add(_ellipse(ox + ow / 2, oy + oh / 2, ow / 2, oh / 2, ink, _SYMBOL_FILL, ref, "base"))
+                    else:
+                        cx, cy = ox + ow / 2, oy + oh / 2
+                        add(_polygon(((cx, oy), (ox + ow, cy), (cx, oy + oh), (ox, cy)), ink, _SYMBOL_FILL,
+                                     ref, "base"))
+                    bounds[ref] = _box(ox, oy, ow, oh)
+                else:
+                    bounds[ref] = g.box
+                if sex is male:
+                    add(_rect(bx, top, bw, bh, ink, fill, 0.0, ref, "base"))
+                elif sex is female:
+                    add(_ellipse(bx + bw / 2, top + bh / 2, bw / 2, bh / 2, ink, fill, ref, "base"))
+                else:
+                    cx, cy = bx + bw / 2, top + bh / 2
+                    add(_polygon(((cx, top), (right, cy), (cx, bottom), (bx, cy)), ink, fill, ref, "base"))
+                if pp.dead:
+                    i = pp.xi
+                    add(_polyline(((bx + i, top + i), (right - i, bottom - i)), _MARK_STROKE, ref))
+                    add(_polyline(((right - i, top + i), (bx + i, bottom - i)), _MARK_STROKE, ref))
+                elif show_ages and pp.age is not None:
+                    add(_text(x, g.mid_y - _AGE_DY, pp.age, style.AGE_SIZE, False, False, style.TEXT,
+                              Align.CENTER, ref, "base", None))
+                if pp.adopted:
+                    gap = style.BRACKET_GAP
+                    l, r, t, bt = bx - gap, right + gap, top - 3, bottom + 3
+                    add(_polyline(((l + 5, t), (l, t), (l, bt), (l + 5, bt)), ink, ref))
+                    add(_polyline(((r - 5, t), (r, t), (r, bt), (r - 5, bt)), ink, ref))
             else:
-                key_label = {
-                    Sex.MALE: ("symbol:male", "Male"),
-                    Sex.FEMALE: ("symbol:female", "Female"),
-                }.get(p.sex, ("symbol:other", "Non-binary / other / not known"))
-            if dead:
-                prims.extend(self._x_mark(p.sex, b, ref))
-                if p.pregnancy is PregnancyOutcome.NONE:
-                    self.legend_add("symbol:deceased", "Deceased", (Rect(13, 4, 10, 10, THIN_INK),)
-                                    + tuple(self._x_mark(Sex.MALE, Box(13, 4, 10, 10), None)))
-            elif self.opts.show_ages:
-                age = p.age_on(self.as_at)
-                if age is not None:
-                    prims.append(Text(g.cx, g.mid_y - style.AGE_SIZE * 0.62, (str(age),), size=style.AGE_SIZE,
-                                      color=style.TEXT, ref=ref))
-            if p.adopted:
-                gap = style.BRACKET_GAP
-                l, r, t, bt = b.x - gap, b.right + gap, b.y - 3, b.bottom + 3
-                prims.append(Polyline(((l + 5, t), (l, t), (l, bt), (l + 5, bt)), INK, ref=ref))
-                prims.append(Polyline(((r - 5, t), (r, t), (r, bt), (r - 5, bt)), INK, ref=ref))
-                self.legend_add("symbol:adopted", "Adopted (brackets)", (
-                    Rect(13, 3, 12, 12, THIN_INK),
-                    Polyline(((12, 1), (9, 1), (9, 17), (12, 17)), THIN_INK),
-                    Polyline(((26, 1), (29, 1), (29, 17), (26, 17)), THIN_INK)))
-        if key_label:
-            self.legend_add(key_label[0], key_label[1], _legend_symbol(key_label[0]))
-        self.symbols.extend(prims)
-        box = b
-        if p.is_subject:
-            d = style.DOUBLE_GAP
-            box = Box(b.x - d, b.y - d, b.w + 2 * d, b.h + 2 * d)
-        self.bounds[ref] = box
-        # label
-        if self.opts.show_dates:
-            lines = person_label(p, self.as_at)
-        else:
-            lines = tuple(l for l in person_label(p, self.as_at) if not l.soft)
-        y = self.lay.row_y[self.lay.row_of[p.id]] + style.SYMBOL / 2 + style.LABEL_GAP
-        if p.pregnancy is not PregnancyOutcome.NONE:
-            y = g.bottom + style.LABEL_GAP  # small symbols keep their label close
-        if lines:
-            lw = max(l.width for l in lines)
-            self.label_box[p.id] = Box(g.cx - lw / 2, y, lw, sum(l.height for l in lines))
-        i = 0
-        while i < len(lines):
-            j = i
-            while j < len(lines) and (lines[j].size, lines[j].bold, lines[j].italic, lines[j].soft) == \
-                    (lines[i].size, lines[i].bold, lines[i].italic, lines[i].soft):
-                j += 1
-            run = lines[i:j]
-            self.texts.append(Text(g.cx, y, tuple(l.text for l in run), size=run[0].size, bold=run[0].bold,
-                                   italic=run[0].italic, color=style.TEXT_SOFT if run[0].soft else style.TEXT,
-                                   ref=ref, background=self._label_backdrop(p.id)))
-            y += sum(l.height for l in run)
-            i = j
-        if self.opts.show_badges:
-            self._legal_badges(p, g)
+                if kind == _KIND_PREGNANCY:
+                    s = style.PREGNANCY_SYMBOL
+                    h = s * 0.9
+                    bx, bw, bh = x - s / 2, s, h
+                    g = _Sym(_box(bx, top, s, h), x, top, top + h, s / 4, top + h / 2, top)
+                else:
+                    s = style.SMALL_SYMBOL
+                    bx, bw, bh = x - s / 2, s, s
+                    g = _Sym(_box(bx, top, s, s), x, top, top + s, s / 2, top + s / 2, top)
+                right, bottom = bx + bw, top + bh
+                if kind == _KIND_PREGNANCY:
+                    add(_polygon(((x, top), (right, bottom), (bx, bottom)), ink, pp.fill, ref, "base"))
+                    add(_text(x, top + bh * 0.38, ("P",), 8, True, False, style.TEXT, Align.CENTER, ref, "base",
+                              None))
+                else:
+                    add(_ellipse(x, g.mid_y, bw / 2, bh / 2, ink, _MARK_FILL, ref, "base"))
+                    if kind == _KIND_TERMINATION:
+                        e = 5.0
+                        add(_polyline(((bx - e, bottom + e), (right + e, top - e)), _TERMINATION_STROKE, ref))
+                bounds[ref] = _box(bx - d, top - d, bw + d2, bh + d2) if pp.subject else g.box
+            sym[pid] = g
+            shape[pid] = pp.shape
+            for key in pp.legend_keys:
+                if key not in legend:
+                    legend[key] = entries[key]
+            # label
+            if pp.runs:
+                ly = g.bottom + style.LABEL_GAP if pp.close_label else y + style.SYMBOL / 2 + style.LABEL_GAP
+                lw = pp.label_w
+                label_box[pid] = _box(x - lw / 2, ly, lw, pp.label_h)
+                if not pp.late_backdrop:
+                    for tmpl, rh in pp.runs:
+                        add_text(_text_from(tmpl, x, ly))
+                        ly += rh
+                else:  # lives in several households: the one the layout grouped them with
+                    bd = self._label_backdrop(pid)
+                    for tmpl, rh in pp.runs:
+                        add_text(_text_from(dict(tmpl, background=bd), x, ly))
+                        ly += rh
+            if pp.badges:
+                by = top - 6
+                bxx = x + bw / 2 - 8
+                for w, stroke, fill, code, bink in pp.badges:
+                    badges.append(_rect(bxx, by, w, 10, stroke, fill, 3, ref, "badges"))
+                    badges.append(_text(bxx + w / 2, by + 1.4, code, 6.5, True, False, bink, Align.CENTER, ref,
+                                        "badges", None))
+                    by += 11
 
     @staticmethod
     def _sex_shape(sex: Sex, b: Box, stroke, fill, ref) -> list[Primitive]:
@@ -325,73 +702,57 @@ class _Builder:
             Polyline(((b.right - i, b.y + i), (b.x + i, b.bottom - i)), st, ref=ref),
         ]
 
-    def _legal_badges(self, p: PersonView, g: _Sym) -> None:
-        mine = self.legal_by_person.get(p.id)
-        if not mine:
-            return
-        kinds = sorted({ls.kind for ls in mine if ls.active_on(self.as_at)},
-                       key=lambda k: list(LegalStatusKind).index(k))
-        y = g.top - 6
-        for k in kinds:
-            code = k.short_code
-            w = text_width(code, 6.5, bold=True) + 6
-            x = g.cx + g.box.w / 2 - 8
-            fill, ink = style.BADGE_COLOURS.get(k.value, ("#f1f5f9", "#334155"))
-            ref = ("person", p.id)
-            self.badges.append(Rect(x, y, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3, ref=ref, layer="badges"))
-            self.badges.append(Text(x + w / 2, y + 1.4, (code,), size=6.5, bold=True, color=ink, ref=ref, layer="badges"))
-            self.legend_add(f"badge:{k.value}", f"{code} – {k.label}", (
-                Rect(6, 4, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3),
-                Text(6 + w / 2, 5.4, (code,), size=6.5, bold=True, color=ink)))
-            y += 11
-
     # -- partnerships ---------------------------------------------------------------
     def draw_unions(self) -> None:
         lay, fs = self.lay, self.fs
-        for key, union in sorted(fs.unions.items()):
+        vis = self.visible
+        X, row_of, row_y = lay.x, lay.row_of, lay.row_y
+        groups, low_lane = fs.groups, lay.low_lane
+        pair_records, current = self.pair_records, self.prep.current
+        sym, lines = self.sym, self.lines
+        for key in sorted(fs.unions):
             a, b = key
-            if a not in self.visible or b not in self.visible:
+            if a not in vis or b not in vis:
                 continue
-            rec = self._current(key)
-            kids_visible = any(k in self.visible for k in fs.groups.get(("u", a, b), ()))
-            if rec is None and self.pair_records.get(key):
-                if not kids_visible:
+            rec = current.get(key)
+            if rec is None and pair_records.get(key):
+                if not any(k in vis for k in groups.get(("u", a, b), ())):
                     continue  # not together yet
-                rec = self.pair_records[key][0]
-            left, right = (a, b) if lay.x[a] <= lay.x[b] else (b, a)
-            ref = ("partnership", rec.id) if rec is not None else None
-            if ref is None:
-                links = self._primary_get(next(iter(fs.groups.get(("u", a, b), [0])), 0), [])
+                rec = pair_records[key][0]
+            left, right = (a, b) if X[a] <= X[b] else (b, a)
+            if rec is not None:
+                ref = ("partnership", rec.id)
+            else:
+                links = self._primary_get(next(iter(groups.get(("u", a, b), [0])), 0), [])
                 ref = ("parent_link", links[0].id) if links else None
-            row = lay.row_of[left]
-            adjacent = self.fs.adjacent(key) and lay.row_of[right] == row
+            row = row_of[left]
+            adjacent = fs.adjacent(key) and row_of[right] == row
             stroke = self._partner_stroke(rec)
+            gl, gr = sym[left], sym[right]
             if adjacent:
-                gl, gr = self.sym[left], self.sym[right]
-                y = lay.row_y[row]
+                y = row_y[row]
                 pts = ((gl.cx + gl.half, y), (gr.cx - gr.half, y))
-                self.lines.append(Polyline(pts, stroke, ref=ref))
+                lines.append(_polyline(pts, stroke, ref))
                 marks_at = pts
-            elif key in lay.low_lane:
+            elif key in low_lane:
                 # a person's third+ partner on the same row: a lowered line, down from both
                 # symbols (under the labels' backdrops) and across below the labels
-                ly = lay.low_y(row, lay.low_lane[key])
+                ly = lay.low_y(row, low_lane[key])
                 bl, br = self.bounds[("person", left)], self.bounds[("person", right)]
-                gl, gr = self.sym[left], self.sym[right]
                 pts = ((gl.cx, bl.bottom), (gl.cx, ly), (gr.cx, ly), (gr.cx, br.bottom))
-                self.lines.append(Polyline(pts, stroke, ref=ref))
+                lines.append(_polyline(pts, stroke, ref))
                 self.down_x[row].extend([gl.cx, gr.cx])
                 marks_at = (pts[1], pts[2])
             else:
                 # partners on different rows: route over the top
                 lane = self._extra_lane(row)
                 ly = lay.lane_y(row, lane)
-                gl, gr = self.sym[left], self.sym[right]
                 pts = ((gl.cx, gl.top), (gl.cx, ly), (gr.cx, ly), (gr.cx, gr.top))
-                self.lines.append(Polyline(pts, stroke, ref=ref))
+                lines.append(_polyline(pts, stroke, ref))
                 self.vertical_x[row].extend([gl.cx, gr.cx])
                 marks_at = (pts[1], pts[2])
-            self._partner_marks(rec, marks_at, ref)
+            if rec is not None:
+                self._partner_marks(rec, marks_at, ref)
 
     def _extra_lane(self, row: int) -> int:
         lane = self.lay.sib_lanes[row] + self.extra_lane_used[row]
@@ -400,22 +761,24 @@ class _Builder:
 
     def _partner_stroke(self, rec: Optional[PartnershipView]) -> Stroke:
         if rec is None:
-            self.legend_add("partner:unrecorded", "Parents (relationship not recorded)",
-                            (Polyline(((2, 9), (34, 9)), Stroke(style.INK_SOFT, style.THIN)),))
-            return Stroke(style.INK_SOFT, style.THIN)
-        st = Stroke(style.INK, style.LINE_WIDTH, PARTNER_STYLE[rec.kind])
-        label = {
-            PartnershipKind.MARRIED: "Married / civil partnership",
-            PartnershipKind.CIVIL_PARTNERSHIP: "Married / civil partnership",
-            PartnershipKind.COHABITING: "Living together (cohabiting)",
-            PartnershipKind.DATING: "Dating / intimate relationship",
-            PartnershipKind.ENGAGED: "Engaged",
-        }[rec.kind]
+            if "partner:unrecorded" not in self.legend:
+                self.legend_add("partner:unrecorded", "Parents (relationship not recorded)",
+                                (Polyline(((2, 9), (34, 9)), Stroke(style.INK_SOFT, style.THIN)),))
+            return _UNRECORDED_STROKE
+        st = _PARTNER_STROKE[rec.kind]
         key = "partner:married" if rec.kind in (PartnershipKind.MARRIED, PartnershipKind.CIVIL_PARTNERSHIP) else f"partner:{rec.kind.value}"
-        sample: tuple[Primitive, ...] = (Polyline(((2, 9), (34, 9)), st),)
-        if rec.kind is PartnershipKind.ENGAGED:
-            sample += (Ellipse(18, 9, 2.6, 2.6, Stroke(style.INK, 1.1), Fill("#ffffff")),)
-        self.legend_add(key, label, sample)
+        if key not in self.legend:
+            label = {
+                PartnershipKind.MARRIED: "Married / civil partnership",
+                PartnershipKind.CIVIL_PARTNERSHIP: "Married / civil partnership",
+                PartnershipKind.COHABITING: "Living together (cohabiting)",
+                PartnershipKind.DATING: "Dating / intimate relationship",
+                PartnershipKind.ENGAGED: "Engaged",
+            }[rec.kind]
+            sample: tuple[Primitive, ...] = (Polyline(((2, 9), (34, 9)), st),)
+            if rec.kind is PartnershipKind.ENGAGED:
+                sample += (Ellipse(18, 9, 2.6, 2.6, Stroke(style.INK, 1.1), Fill("#ffffff")),)
+            self.legend_add(key, label, sample)
         return st
 
     def _partner_marks(self, rec: Optional[PartnershipView], seg, ref) -> None:
@@ -424,8 +787,10 @@ class _Builder:
         (x0, y0), (x1, y1) = seg
         L = abs(x1 - x0)
         if rec.kind is PartnershipKind.ENGAGED:
-            self.lines.append(Ellipse(x0 + L * 0.25, y0, 2.6, 2.6, Stroke(style.INK, 1.1), Fill("#ffffff"), ref=ref))
-        ended = rec.ended_on(self.as_at)
+            self.lines.append(_ellipse(x0 + L * 0.25, y0, 2.6, 2.6, _RING_STROKE, _WHITE, ref, "base"))
+        ended = self.prep.ended.get(rec.id)
+        if ended is None:
+            ended = rec.ended_on(self.as_at)
         if not ended:
             return
         end_kind = rec.end_kind
@@ -433,166 +798,196 @@ class _Builder:
             return
         if end_kind is PartnershipEnd.NONE:
             end_kind = PartnershipEnd.SEPARATED
-        st = Stroke(style.INK, 1.5)
+        st = _SLASH_STROKE
         cx = x0 + L * 0.3
+
         def slash(x):
-            return Polyline(((x - 3.5, y0 + 6.5), (x + 3.5, y0 - 6.5)), st, ref=ref)
+            return _polyline(((x - 3.5, y0 + 6.5), (x + 3.5, y0 - 6.5)), st, ref)
         if end_kind is PartnershipEnd.DIVORCED:
             self.lines.extend([slash(cx - 2.5), slash(cx + 2.5)])
-            self.legend_add("partner:divorced", "Divorced (two slashes)", (
-                Polyline(((2, 9), (34, 9)), INK),
-                Polyline(((12, 15.5), (19, 2.5)), st), Polyline(((17, 15.5), (24, 2.5)), st)))
+            if "partner:divorced" not in self.legend:
+                self.legend_add("partner:divorced", "Divorced (two slashes)", (
+                    Polyline(((2, 9), (34, 9)), INK),
+                    Polyline(((12, 15.5), (19, 2.5)), st), Polyline(((17, 15.5), (24, 2.5)), st)))
         else:
             self.lines.append(slash(cx))
             if rec.living_together:
                 self.lines.append(_house(cx + 9, y0 - 3, ref, "base"))
-                self.legend_add("partner:separated_together", "Separated, still living together (slash + house)", (
-                    Polyline(((2, 9), (34, 9)), INK),
-                    Polyline(((11.5, 15.5), (18.5, 2.5)), st), _house(24, 6, None, "base")))
-            else:
+                if "partner:separated_together" not in self.legend:
+                    self.legend_add("partner:separated_together", "Separated, still living together (slash + house)", (
+                        Polyline(((2, 9), (34, 9)), INK),
+                        Polyline(((11.5, 15.5), (18.5, 2.5)), st), _house(24, 6, None, "base")))
+            elif "partner:separated" not in self.legend:
                 self.legend_add("partner:separated", "Separated (one slash)", (
                     Polyline(((2, 9), (34, 9)), INK), Polyline(((14.5, 15.5), (21.5, 2.5)), st)))
 
     # -- descent --------------------------------------------------------------------
     def draw_descent(self) -> None:
         lay, fs = self.lay, self.fs
+        vis = self.visible
+        X, row_of, row_y, footprint = lay.x, lay.row_of, lay.row_y, lay.footprint
+        group_lane = lay.group_lane
+        pair_records, current = self.pair_records, self.prep.current
+        sym, lines, down_x = self.sym, self.lines, self.down_x
+        half_sep = style.NODE_SEP / 2
         for g, kids in sorted(fs.groups.items(), key=lambda kv: str(kv[0])):
-            parents = g[1:]
-            if not all(p in self.visible for p in parents):
-                # a parent not yet born cannot happen; a hidden parent: draw nothing for them
-                continue
-            vkids = [k for k in kids if k in self.visible]
-            if not vkids:
-                continue
-            prow = lay.row_of[parents[0]]
-            py = lay.row_y[prow]
             if g[0] == "u":
                 a, b = g[1], g[2]
-                union = fs.unions[(a, b)]
-                rec = self._current((a, b)) or (self.pair_records[(a, b)][0] if self.pair_records.get((a, b)) else None)
+                if a not in vis or b not in vis:
+                    # a parent not yet born cannot happen; a hidden parent: draw nothing for them
+                    continue
+            elif g[1] not in vis:
+                continue
+            vkids = [k for k in kids if k in vis]
+            if not vkids:
+                continue
+            prow = row_of[g[1]]
+            py = row_y[prow]
+            if g[0] == "u":
+                rec = current.get((a, b)) or (pair_records[(a, b)][0] if pair_records.get((a, b)) else None)
                 ref = ("partnership", rec.id) if rec else ("parent_link", self._primary(vkids[0])[0].id)
                 if fs.adjacent((a, b)):
-                    drop_x = (lay.x[a] + lay.x[b]) / 2
+                    drop_x = (X[a] + X[b]) / 2
                     start = (drop_x, py)
                     stub = None
                 elif (a, b) in lay.low_lane:
                     # from the middle of the lowered partnership line
-                    drop_x = (lay.x[a] + lay.x[b]) / 2
+                    drop_x = (X[a] + X[b]) / 2
                     start = (drop_x, lay.low_y(prow, lay.low_lane[(a, b)]))
                     stub = None
                 else:
                     # a hub's further partner: the line leaves from that partner's outer side
-                    p, side = drop_parent(fs, g, lay.x)
-                    drop_x = lay.x[p] + side * (lay.footprint[p] / 2 + style.NODE_SEP / 2)
-                    stub = ((lay.x[p] + side * self.sym[p].half, py), (drop_x, py))
+                    p, side = drop_parent(fs, g, X)
+                    drop_x = X[p] + side * (footprint[p] / 2 + half_sep)
+                    stub = ((X[p] + side * sym[p].half, py), (drop_x, py))
                     start = (drop_x, py)
             else:
                 p = g[1]
-                side = single_parent_side(fs, g, lay.x)
-                drop_x = lay.x[p] + side * (lay.footprint[p] / 2 + style.NODE_SEP / 2)
+                side = single_parent_side(fs, g, X)
+                drop_x = X[p] + side * (footprint[p] / 2 + half_sep)
                 if side == 0:  # partners on both sides: straight down (under the label's backdrop)
                     stub = None
-                    start = (drop_x, self.sym[p].bottom)
+                    start = (drop_x, sym[p].bottom)
                 else:
-                    stub = ((lay.x[p] + side * self.sym[p].half, py), (drop_x, py))
+                    stub = ((X[p] + side * sym[p].half, py), (drop_x, py))
                     start = (drop_x, py)
                 ref = ("parent_link", self._primary(vkids[0])[0].id)
-            self.down_x[prow].append(drop_x)
-            by_row: dict[int, list[int]] = defaultdict(list)
+            down_x[prow].append(drop_x)
+            by_row: dict[int, list[int]] = {}
             for k in vkids:
-                by_row[lay.row_of[k]].append(k)
+                r = row_of[k]
+                if r in by_row:
+                    by_row[r].append(k)
+                else:
+                    by_row[r] = [k]
             head = list(stub) if stub is not None else [start]
             for r, ks in sorted(by_row.items()):
-                lane = lay.group_lane.get((g, r), 0)
+                lane = group_lane.get((g, r), 0)
                 ly = lay.lane_y(r, lane)
                 xs = self._children_lines(ks, ly, ref)
-                lo, hi = min(xs + [drop_x]), max(xs + [drop_x])
+                xs.append(drop_x)
+                lo, hi = min(xs), max(xs)
                 # one polyline: (stub,) drop, and the sibship line on to its far end; a drop
                 # inside the sibship line needs a second piece for the other side
                 path = head + [(drop_x, ly)]
                 far, near = (lo, hi) if drop_x - lo >= hi - drop_x else (hi, lo)
                 if abs(far - drop_x) > 0.5:
                     path.append((far, ly))
-                self.lines.append(Polyline(tuple(path), INK, ref=ref))
+                lines.append(_polyline(tuple(path), INK, ref))
                 if abs(near - drop_x) > 0.5:
-                    self.lines.append(Polyline(((drop_x, ly), (near, ly)), INK, ref=ref))
+                    lines.append(_polyline(((drop_x, ly), (near, ly)), INK, ref))
                 head = [start]
 
     def _children_lines(self, ks: list[int], ly: float, group_ref) -> list[float]:
         """Vertical (or twin) lines from the sibship line to each child; returns attach xs."""
-        lay, fs = self.lay, self.fs
+        lay = self.lay
         people = self.people
+        sym, lines = self.sym, self.lines
         xs: list[float] = []
-        twins: dict[str, list[int]] = defaultdict(list)
-        for k in ks:
-            if people[k].twin_group and people[k].twin_kind is not TwinKind.NONE:
-                twins[people[k].twin_group].append(k)
         done: set[int] = set()
-        for tg, members in twins.items():
-            if len(members) < 2:
-                continue
-            members.sort(key=lambda k: lay.x[k])
-            apex_x = sum(lay.x[k] for k in members) / len(members)
-            xs.append(apex_x)
-            tops = []
-            for k in members:
-                s = self.sym[k]
-                link = self._primary(k)[0]
-                st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
-                self.lines.append(Polyline(((apex_x, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
-                tops.append((s.cx, s.entry))
-                self._pr_mark(k, s.cx, ly, s.entry)
-                done.add(k)
-            kind = people[members[0]].twin_kind
-            if kind is TwinKind.IDENTICAL:
-                t = 0.5
-                p0 = (apex_x + (tops[0][0] - apex_x) * t, ly + (tops[0][1] - ly) * t)
-                p1 = (apex_x + (tops[-1][0] - apex_x) * t, ly + (tops[-1][1] - ly) * t)
-                self.lines.append(Polyline((p0, p1), INK, ref=("person", members[0])))
-                self.legend_add("twins:identical", "Identical twins (bar)", (
-                    Polyline(((18, 2), (8, 16)), THIN_INK), Polyline(((18, 2), (28, 16)), THIN_INK),
-                    Polyline(((13, 9), (23, 9)), THIN_INK)))
-            else:
-                self.legend_add("twins:fraternal", "Twins (from one point)", (
-                    Polyline(((18, 2), (8, 16)), THIN_INK), Polyline(((18, 2), (28, 16)), THIN_INK)))
+        twins: Optional[dict[str, list[int]]] = None
+        for k in ks:
+            pk = people[k]
+            if pk.twin_group and pk.twin_kind is not TwinKind.NONE:
+                if twins is None:
+                    twins = defaultdict(list)
+                twins[pk.twin_group].append(k)
+        if twins is not None:
+            for tg, members in twins.items():
+                if len(members) < 2:
+                    continue
+                members.sort(key=lambda k: lay.x[k])
+                apex_x = sum(lay.x[k] for k in members) / len(members)
+                xs.append(apex_x)
+                tops = []
+                for k in members:
+                    s = sym[k]
+                    link = self._primary(k)[0]
+                    st = _LINK_STROKE[link.kind]
+                    lines.append(_polyline(((apex_x, ly), (s.cx, s.entry)), st, ("parent_link", link.id)))
+                    tops.append((s.cx, s.entry))
+                    self._pr_mark(k, s.cx, ly, s.entry)
+                    done.add(k)
+                kind = people[members[0]].twin_kind
+                if kind is TwinKind.IDENTICAL:
+                    t = 0.5
+                    p0 = (apex_x + (tops[0][0] - apex_x) * t, ly + (tops[0][1] - ly) * t)
+                    p1 = (apex_x + (tops[-1][0] - apex_x) * t, ly + (tops[-1][1] - ly) * t)
+                    lines.append(_polyline((p0, p1), INK, ("person", members[0])))
+                    if "twins:identical" not in self.legend:
+                        self.legend_add("twins:identical", "Identical twins (bar)", (
+                            Polyline(((18, 2), (8, 16)), THIN_INK), Polyline(((18, 2), (28, 16)), THIN_INK),
+                            Polyline(((13, 9), (23, 9)), THIN_INK)))
+                elif "twins:fraternal" not in self.legend:
+                    self.legend_add("twins:fraternal", "Twins (from one point)", (
+                        Polyline(((18, 2), (8, 16)), THIN_INK), Polyline(((18, 2), (28, 16)), THIN_INK)))
+        row_of = lay.row_of
+        vertical_x = self.vertical_x
+        biological = ParentLinkKind.BIOLOGICAL
+        pr = self.opts.show_pr and self.opts.show_badges
         for k in ks:
             if k in done:
                 continue
-            s = self.sym[k]
+            s = sym[k]
             link = self._primary(k)[0]
-            st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE.get(link.kind, LineStyle.SOLID))
-            self.lines.append(Polyline(((s.cx, ly), (s.cx, s.entry)), st, ref=("parent_link", link.id)))
-            self.vertical_x[lay.row_of[k]].append(s.cx)
-            xs.append(s.cx)
-            if link.kind is not ParentLinkKind.BIOLOGICAL:
+            cx = s.cx
+            lines.append(_polyline(((cx, ly), (cx, s.entry)), _LINK_STROKE[link.kind], ("parent_link", link.id)))
+            vertical_x[row_of[k]].append(cx)
+            xs.append(cx)
+            if link.kind is not biological:
                 self._link_legend(link.kind)
-            self._pr_mark(k, s.cx, ly, s.entry)
+            if pr:
+                self._pr_mark(k, cx, ly, s.entry)
         return xs
 
     def _link_legend(self, kind: ParentLinkKind) -> None:
+        key = f"link:{kind.value}"
+        if key in self.legend:
+            return
         st = Stroke(style.INK, style.LINE_WIDTH, LINK_STYLE[kind])
-        self.legend_add(f"link:{kind.value}", LINK_LABEL[kind], (Polyline(((18, 1), (18, 17)), st),
-                                                                   Polyline(((6, 1), (30, 1)), INK)))
+        self.legend_add(key, LINK_LABEL[kind], (Polyline(((18, 1), (18, 17)), st),
+                                                Polyline(((6, 1), (30, 1)), INK)))
 
     def _pr_mark(self, child: int, x: float, y0: float, y1: float) -> None:
         if not (self.opts.show_pr and self.opts.show_badges):
             return
-        links = [l for l in self._primary(child) if l.parental_responsibility is TriState.YES]
+        prim = self._primary(child)
+        links = [l for l in prim if l.parental_responsibility is TriState.YES]
         if not links:
             return
-        prim = self._primary(child)
         if len(links) == len(prim):
             texts = [("PR", links[0].id)]
         else:
             texts = [(f"PR {self.people[l.parent].given_names.split(' ')[0]}", l.id) for l in links]
         y = y1 - 2 - 6.6 * len(texts)
         for t, lid in texts:
-            self.badges.append(Text(x + 2.5, y, (t,), size=5.5, bold=True, color=style.INK_SOFT, align=Align.LEFT,
-                                    ref=("parent_link", lid), layer="badges"))
+            self.badges.append(_text(x + 2.5, y, (t,), 5.5, True, False, style.INK_SOFT, Align.LEFT,
+                                     ("parent_link", lid), "badges", None))
             y += 6.6
-        self.legend_add("mark:pr", "PR – parental responsibility", (
-            Polyline(((14, 0), (14, 18)), INK),
-            Text(16.5, 5, ("PR",), size=5.5, bold=True, color=style.INK_SOFT, align=Align.LEFT)))
+        if "mark:pr" not in self.legend:
+            self.legend_add("mark:pr", "PR – parental responsibility", (
+                Polyline(((14, 0), (14, 18)), INK),
+                Text(16.5, 5, ("PR",), size=5.5, bold=True, color=style.INK_SOFT, align=Align.LEFT)))
 
     def draw_secondary(self) -> None:
         lay = self.lay
@@ -606,7 +1001,7 @@ class _Builder:
             lane = self._extra_lane(crow)
             ly = lay.lane_y(crow, lane)
             tx = cs.cx + (7 if side < 0 else -7) if not is_small(self.people[l.child]) else cs.cx
-            st = Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(l.kind, LineStyle.DASHED))
+            st = _SECONDARY_STROKE[l.kind]
             start = (ps.cx + side * ps.half, ps.mid_y)
             if prow + 1 < crow:
                 # rows in between: cross them where nobody stands
@@ -621,52 +1016,31 @@ class _Builder:
                      (fx, ly), (tx, ly), (tx, cs.entry))
             else:
                 pts = (start, (gx, ps.mid_y), (gx, ly), (tx, ly), (tx, cs.entry))
-            self.lines.append(Polyline(pts, st, ref=("parent_link", l.id)))
+            self.lines.append(_polyline(pts, st, ("parent_link", l.id)))
             self.vertical_x[crow].append(tx)
             self._link_legend(l.kind)
             if self.opts.show_pr and self.opts.show_badges and l.parental_responsibility is TriState.YES:
                 self.badges.append(Text(tx + (2.5 if side > 0 else -2.5), ly + 2, ("PR",), size=5.5, bold=True,
                                         color=style.INK_SOFT, align=Align.LEFT if side > 0 else Align.RIGHT,
                                         ref=("parent_link", l.id), layer="badges"))
-            del prow
 
     def _free_x(self, rows, target: float) -> float:
         """The x nearest ``target`` where a vertical line crosses ``rows`` without touching anyone."""
-        lay = self.lay
         key = (rows.start, rows.stop)
-        spans = self._span_cache.get(key) if hasattr(self, "_span_cache") else None
-        if spans is not None:
-            return self._free_from(spans, target)
-        spans = []
-        for r in rows:
-            for p in lay.rows[r]:
-                if p in self.visible:
-                    half = max(lay.footprint[p], style.SYMBOL) / 2 + 3
-                    spans.append((lay.x[p] - half, lay.x[p] + half))
-        if not hasattr(self, "_span_cache"):
-            self._span_cache = {}
-        spans.sort()
-        self._span_cache[key] = spans
-        return self._free_from(spans, target)
-
-    @staticmethod
-    def _free_from(spans, target: float) -> float:
-        import bisect
-
-        starts = [a for a, _ in spans]
-        widest = max((b - a for a, b in spans), default=0.0)
-
-        def free(x):
-            i = bisect.bisect_right(starts, x)
-            j = bisect.bisect_left(starts, x - widest)
-            return not any(a <= x <= b for a, b in spans[j:i])
-        if free(target):
-            return target
-        cands = sorted({a - 3 for a, _ in spans} | {b + 3 for _, b in spans}, key=lambda c: abs(c - target))
-        for c in cands:
-            if free(c):
-                return c
-        return target
+        spans = self._span_cache.get(key)
+        if spans is None:
+            lay = self.lay
+            vis = self.visible
+            X, footprint = lay.x, lay.footprint
+            sp = []
+            for r in rows:
+                for p in lay.rows[r]:
+                    if p in vis:
+                        half = max(footprint[p], style.SYMBOL) / 2 + 3
+                        sp.append((X[p] - half, X[p] + half))
+            sp.sort()
+            spans = self._span_cache[key] = _FreeSpans(sp)
+        return spans.nearest_free(target)
 
     # -- ties -------------------------------------------------------------------------
     def draw_ties(self) -> None:
@@ -711,65 +1085,76 @@ class _Builder:
     # -- households ---------------------------------------------------------------------
     def draw_households(self) -> None:
         lay = self.lay
+        home = self.home
         members: dict[int, set[int]] = defaultdict(set)
-        for pid, h in self.home.items():
+        for pid, h in home.items():
             members[h].add(pid)
         # runs of members per row (visible people only; hidden slots are empty space):
         # maximal sequences of neighbours living in the same household
         runs_by_h: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
+        vis = self.visible
+        X, footprint, label_h, row_y = lay.x, lay.footprint, lay.label_h, lay.row_y
+        least = style.SYMBOL + 8
+        pad = style.HOUSEHOLD_PAD
         for r, row in enumerate(lay.rows):
             cur: list[int] = []
             cur_h = None
-            for p in [q for q in row if q in self.visible] + [None]:  # type: ignore[list-item]
-                h = self.home.get(p) if p is not None else None
+            for p in row:
+                if p not in vis:
+                    continue
+                h = home.get(p)
                 if h is not None and h == cur_h:
                     cur.append(p)
                     continue
                 if cur:
-                    x0 = min(lay.x[q] - max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) - style.HOUSEHOLD_PAD
-                    x1 = max(lay.x[q] + max(lay.footprint[q], style.SYMBOL + 8) / 2 for q in cur) + style.HOUSEHOLD_PAD
-                    top = lay.row_y[r] - style.SYMBOL / 2 - 10
-                    lh = max(lay.label_h[q] for q in cur)
-                    bottom = lay.row_y[r] + style.SYMBOL / 2 + style.LABEL_GAP + lh + style.HOUSEHOLD_PAD
-                    runs_by_h[cur_h].append((r, x0, x1, top, bottom))
+                    runs_by_h[cur_h].append(self._run(r, cur))
                 cur = [p] if h is not None else []
                 cur_h = h
+            if cur:
+                runs_by_h[cur_h].append(self._run(r, cur))
+        households = self.prep.households
+        legend = self.legend
         for hid in sorted(members):
-            ms = members[hid]
-            try:
-                hh = self.snap.household(hid)
-            except KeyError:
+            got = households.get(hid)
+            if got is None:
                 continue
-            fill, edge = self.household_fill(hid)
+            label, hp = got
             ref = ("household", hid)
             runs = runs_by_h.get(hid, [])
             pieces = _stack_runs(runs)
-            label = hh.label or "Household"
-            if self.opts.show_addresses and hh.address:
-                label = f"{label} · {hh.address}"
-            stroke = Stroke(edge, 1.1, LineStyle.DASHED if hh.type.is_temporary else LineStyle.SOLID)
+            stroke, fill_obj = hp.stroke, hp.fill_obj
             bbox = None
             for i, piece in enumerate(pieces):
                 poly = _piece_polygon(piece)
                 if len(piece) == 1:
                     _, x0, x1, top, bottom = piece[0]
-                    prim: Primitive = Rect(x0, top, x1 - x0, bottom - top, stroke, Fill(fill), radius=9,
-                                           ref=ref, layer="households")
+                    prim: Primitive = _rect(x0, top, x1 - x0, bottom - top, stroke, fill_obj, 9, ref, "households")
                 else:
-                    prim = Polygon(tuple(rounded_polygon(poly, 9)), stroke, Fill(fill), ref=ref, layer="households")
+                    prim = _polygon(tuple(_rounded_polygon(poly, 9)), stroke, fill_obj, ref, "households")
                 self.households_l.append(prim)
                 xs = [p[0] for p in poly]
                 ys = [p[1] for p in poly]
-                pb = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+                pb = _box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
                 bbox = pb if bbox is None else _union_box(bbox, pb)
-                self._household_tab(label, piece[-1], edge, fill, ref)
+                self._household_tab(label, piece[-1], hp.edge, hp.fill, ref, hp)
             if bbox is not None:
                 self.bounds[ref] = bbox
-            key = "household:temporary" if hh.type.is_temporary else "household"
-            lbl = "Household boundary (temporary / refuge: dashed)" if hh.type.is_temporary else "Household (lives together)"
-            self.legend_add(key, lbl, (Rect(3, 2, 30, 14, Stroke(edge, 1.0, stroke.style), Fill(fill), radius=4),))
+            if hp.legend_key not in legend:
+                legend[hp.legend_key] = hp.legend_entry
 
-    def _household_tab(self, label: str, run, edge: str, fill: str, ref) -> None:
+    def _run(self, r: int, cur: list[int]) -> tuple[int, float, float, float, float]:
+        """One row's run of neighbours in a household: (row, x0, x1, top, bottom)."""
+        lay = self.lay
+        X, footprint = lay.x, lay.footprint
+        least = style.SYMBOL + 8
+        x0 = min(X[q] - max(footprint[q], least) / 2 for q in cur) - style.HOUSEHOLD_PAD
+        x1 = max(X[q] + max(footprint[q], least) / 2 for q in cur) + style.HOUSEHOLD_PAD
+        top = lay.row_y[r] - style.SYMBOL / 2 - 10
+        lh = max(lay.label_h[q] for q in cur)
+        bottom = lay.row_y[r] + style.SYMBOL / 2 + style.LABEL_GAP + lh + style.HOUSEHOLD_PAD
+        return (r, x0, x1, top, bottom)
+
+    def _household_tab(self, label: str, run, edge: str, fill: str, ref, hp: Optional[_HouseholdStyle] = None) -> None:
         r, x0, x1, top, bottom = run
         size = 6.8
         avail = max(x1 - x0 - 16, 60.0)
@@ -777,48 +1162,62 @@ class _Builder:
         w = max(text_width(l, size, bold=True) for l in lines) + 8
         h = 10.5 + (len(lines) - 1) * size * 1.2
         # on the bottom edge, slid right until no line leaving the row crosses the tab
-        obstacles = self.down_x.get(r, [])
-        cands = [x0 + 8] + sorted(vx + 4 for vx in obstacles if x0 + 8 < vx + 4 < x1 - w)
+        obstacles = self._sorted_down_x(r)
         x = x0 + 8
-        for c in cands:
-            if not any(c - 2 <= vx <= c + w + 2 for vx in obstacles):
-                x = c
-                break
+        if obstacles:
+            # candidates: x0 + 8, then each obstacle + 4 inside the run (in order); the
+            # first one whose span [c - 2, c + w + 2] holds no obstacle
+            plus4 = obstacles[1]
+            obs = obstacles[0]
+            cands = [x0 + 8] + plus4[bisect_right(plus4, x0 + 8):bisect_left(plus4, x1 - w)]
+            for c in cands:
+                i = bisect_left(obs, c - 2)
+                if not (i < len(obs) and obs[i] <= c + w + 2):
+                    x = c
+                    break
         y = bottom - 5.25
-        self.household_labels.append(Rect(x, y, w, h, Stroke(edge, 0.9), Fill(fill), radius=3, ref=ref,
-                                          layer="household_labels"))
-        self.household_labels.append(Text(x + 4, y + 1.3, tuple(lines), size=size, bold=True, color=_darken(edge),
-                                          align=Align.LEFT, ref=ref, layer="household_labels"))
+        if hp is None:
+            hp = _HouseholdStyle(fill, edge, False)
+        self.household_labels.append(_rect(x, y, w, h, hp.tab_stroke, hp.fill_obj, 3, ref, "household_labels"))
+        self.household_labels.append(_text(x + 4, y + 1.3, tuple(lines), size, True, False, hp.tab_ink, Align.LEFT, ref,
+                                           "household_labels", None))
+
+    def _sorted_down_x(self, r: int):
+        """x of the lines leaving row ``r`` downwards, sorted, and the same plus 4."""
+        cache = self.__dict__.setdefault("_down_sorted", {})
+        got = cache.get(r)
+        if got is None:
+            obs = sorted(self.down_x.get(r, ()))
+            got = cache[r] = (obs, [vx + 4 for vx in obs]) if obs else None
+        return got
 
     # -- assemble -------------------------------------------------------------------------
     def build(self) -> Drawing:
-        fs = self.fs
+        prep = self.prep
         # people from *this* snapshot: the cached layout may come from an earlier one
         # with the same structure (names, sex, dates, flags may differ)
-        self.people = {p.id: p for p in self.snap.people}
-        self.visible = {pid for pid, p in self.people.items() if self._visible(p) and pid in self.lay.row_of}
+        self.people = prep.people
+        row_of = self.lay.row_of
+        self.visible = {pid for pid in prep.visible if pid in row_of}
         # people not yet born leave no holes: their visible siblings close up under the parents
         self.lay = compact_layout(self.lay, self.visible)
-        self.link_by_id = {l.id: l for l in self.snap.parent_links}
-        self.legal_by_person: dict[int, list] = defaultdict(list)
-        for ls in self.snap.legal_statuses:
-            self.legal_by_person[ls.person].append(ls)
-        self.pair_records: dict[tuple[int, int], list[PartnershipView]] = defaultdict(list)
-        for r in sorted(self.snap.partnerships, key=lambda r: ((r.start.sort_key() if r.start else ""), r.id)):
-            self.pair_records[(min(r.a, r.b), max(r.a, r.b))].append(r)
-        self.colour_of = {h.id: i for i, h in enumerate(sorted(self.snap.households, key=lambda h: h.id))}
-        self.home: dict[int, int] = {}
-        known = {h.id for h in self.snap.households}
-        lives: dict[int, list[int]] = defaultdict(list)
-        for r in self.snap.residences:
-            if r.kind is ResidenceKind.LIVES and r.person in self.visible and r.household in known \
-                    and r.active_on(self.as_at):
-                lives[r.person].append(r.household)
-        for pid, hs in lives.items():
-            hint = self.lay.household_hint.get(pid)
-            self.home[pid] = hint if hint in hs else min(hs)
-        for pid in sorted(self.visible):
-            self.draw_person(self.people[pid])
+        self.link_by_id = prep.link_by_id
+        self.legal_by_person = prep.legal_by_person
+        self.pair_records = prep.pair_records
+        self.colour_of = prep.colour_of
+        vis = self.visible
+        # each person's household: the only one they live in on the date, else the one
+        # the layout grouped them with if they live there, else the lowest-numbered
+        settled, hint = prep.home, self.lay.household_hint
+        self.home = home = {}
+        for pid, hs in prep.lives.items():
+            if pid in vis:
+                if pid in settled:
+                    home[pid] = settled[pid]
+                else:
+                    h = hint.get(pid)
+                    home[pid] = h if h in hs else min(hs)
+        self.draw_people()
         self.draw_unions()
         self.draw_descent()
         self.draw_secondary()
@@ -833,6 +1232,61 @@ class _Builder:
             width=self.lay.width, height=self.lay.height, primitives=prims, legend=legend,
             title=self.snap.title, as_at=fmt_date(self.as_at), bounds=self.bounds,
         )
+
+
+class _FreeSpans:
+    """The people's spans across some rows, for finding where a vertical line passes clear."""
+
+    __slots__ = ("spans", "starts", "widest", "cands", "_set", "_rank")
+
+    def __init__(self, spans: list[tuple[float, float]]):
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+        self.widest = max((b - a for a, b in spans), default=0.0)
+        # candidate places: just outside each span (the order of this set breaks ties in
+        # distance, as a stable sort of it by distance would)
+        self._set = {a - 3 for a, _ in spans} | {b + 3 for _, b in spans}
+        self.cands = sorted(self._set)
+        self._rank: Optional[dict[float, int]] = None
+
+    def free(self, x: float) -> bool:
+        spans = self.spans
+        i = bisect_right(self.starts, x)
+        j = bisect_left(self.starts, x - self.widest)
+        for k in range(j, i):
+            a, b = spans[k]
+            if a <= x <= b:
+                return False
+        return True
+
+    def nearest_free(self, target: float) -> float:
+        """``target`` if free, else the free candidate nearest it (else ``target``)."""
+        if self.free(target):
+            return target
+        cands = self.cands
+        n = len(cands)
+        hi = bisect_left(cands, target)
+        lo = hi - 1
+        inf = math.inf
+        while lo >= 0 or hi < n:
+            dl = abs(cands[lo] - target) if lo >= 0 else inf
+            dh = abs(cands[hi] - target) if hi < n else inf
+            dist = dl if dl <= dh else dh
+            group = []
+            while lo >= 0 and abs(cands[lo] - target) == dist:
+                group.append(cands[lo])
+                lo -= 1
+            while hi < n and abs(cands[hi] - target) == dist:
+                group.append(cands[hi])
+                hi += 1
+            if len(group) > 1:
+                if self._rank is None:
+                    self._rank = {c: i for i, c in enumerate(self._set)}
+                group.sort(key=self._rank.__getitem__)
+            for c in group:
+                if self.free(c):
+                    return c
+        return target
 
 
 def _seg_hits_box(a, b, box: Box) -> bool:
@@ -997,6 +1451,46 @@ def _darken(hex_colour: str, f: float = 0.7) -> str:
     return "#%02x%02x%02x" % (int(r * f), int(g * f), int(b * f))
 
 
-def build_drawing(snapshot: FamilySnapshot, layout: Layout, as_at: date, options: Optional[DrawOptions] = None) -> Drawing:
-    """The genogram page for ``snapshot`` as at ``as_at`` using a precomputed ``layout``."""
-    return _Builder(snapshot, layout, as_at, options or DrawOptions()).build()
+def _rounded_polygon(points, radius: float) -> list[tuple[float, float]]:
+    """:func:`genomap.drawing.paths.rounded_polygon` with its default 5 steps, the same
+    arithmetic (quadratic fillets at every corner) with the Bezier weights computed once."""
+    n = len(points)
+    out: list[tuple[float, float]] = []
+    add = out.append
+    for i in range(n):
+        p = points[i]
+        a = points[i - 1]
+        b = points[(i + 1) % n]
+        la, lb = math.dist(p, a), math.dist(p, b)
+        if la == 0 or lb == 0:
+            continue
+        r = min(radius, la / 2, lb / 2)
+        px, py = p
+        ax, ay = px + (a[0] - px) * r / la, py + (a[1] - py) * r / la
+        bx, by = px + (b[0] - px) * r / lb, py + (b[1] - py) * r / lb
+        for w0, w1, w2 in _FILLET_WEIGHTS:
+            add((w0 * ax + w1 * px + w2 * bx, w0 * ay + w1 * py + w2 * by))
+    return out
+
+
+def _bezier_weights(steps: int) -> tuple[tuple[float, float, float], ...]:
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        out.append((u * u, 2 * u * t, t * t))  # as quad_bezier groups them
+    return tuple(out)
+
+
+_FILLET_WEIGHTS = _bezier_weights(5)
+
+
+def build_drawing(snapshot: FamilySnapshot, layout: Layout, as_at: date, options: Optional[DrawOptions] = None,
+                  prep: Optional[DrawingPrep] = None) -> Drawing:
+    """The genogram page for ``snapshot`` as at ``as_at`` using a precomputed ``layout``.
+
+    ``prep`` is :func:`prepare_drawing`'s result for the same snapshot, date and options
+    (made beforehand, e.g. while the layout was computed); without it one is made here.
+    The drawing is the same either way.
+    """
+    return _Builder(snapshot, layout, as_at, options or DrawOptions(), prep).build()

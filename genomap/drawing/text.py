@@ -37,6 +37,11 @@ def wrap(text: str, width: float, size: float, bold: bool = False, italic: bool 
     words = text.split()
     if not words:
         return ()
+    joined = " ".join(words)
+    if text_width(joined, size, bold, italic) <= width:
+        # everything fits on one line: every word and every greedy trial line is a
+        # prefix of ``joined`` and no wider, so the loop below would give just this
+        return (joined,)
     lines: list[str] = []
     cur = ""
     for word in words:
@@ -61,6 +66,10 @@ def wrap(text: str, width: float, size: float, bold: bool = False, italic: bool 
     return tuple(lines)
 
 
+_new = object.__new__
+_setattr = object.__setattr__
+
+
 @dataclass(frozen=True)
 class LabelLine:
     text: str
@@ -76,6 +85,13 @@ class LabelLine:
     @property
     def height(self) -> float:
         return self.size * 1.2
+
+
+def _line(text: str, size: float, bold: bool = False, italic: bool = False, soft: bool = False) -> LabelLine:
+    """``LabelLine(text, size, bold, italic, soft)``, built without the frozen dataclass's slow ``__init__``."""
+    o = _new(LabelLine)
+    _setattr(o, "__dict__", {"text": text, "size": size, "bold": bold, "italic": italic, "soft": soft})
+    return o
 
 
 def _year_text(d) -> str:
@@ -96,22 +112,40 @@ def dates_text(person: PersonView, as_at: Optional[date] = None) -> str:
     return " – ".join(parts)
 
 
-def person_label(person: PersonView, as_at: Optional[date] = None) -> tuple[LabelLine, ...]:
-    """The lines printed under a symbol: wrapped name, "known-as", dates."""
-    lines: list[LabelLine] = []
+_NONE = PregnancyOutcome.NONE
+LabelRun = tuple  # (lines, size, bold, italic, soft)
+
+
+def label_runs(person: PersonView, as_at: Optional[date] = None) -> list[LabelRun]:
+    """The label under a symbol as runs of lines in one font, each
+    ``(lines, size, bold, italic, soft)``: the wrapped name, the "known-as", the dates
+    (soft); empty runs are left out.  :func:`person_label` gives the same lines one by one.
+    """
+    runs: list[LabelRun] = []
     name = person.name
-    if person.pregnancy is not PregnancyOutcome.NONE and name == "(unnamed)":
+    if person.pregnancy is not _NONE and name == "(unnamed)":
         name = person.pregnancy.label
-    for ln in wrap(name, style.LABEL_WIDTH, style.NAME_SIZE, bold=person.is_subject):
-        lines.append(LabelLine(ln, style.NAME_SIZE, bold=person.is_subject))
-    if person.known_as and person.known_as != name:
-        for ln in wrap(f"“{person.known_as}”", style.LABEL_WIDTH, style.NAME_SIZE, italic=True):
-            lines.append(LabelLine(ln, style.NAME_SIZE, italic=True))
+    bold = person.is_subject
+    lines = wrap(name, style.LABEL_WIDTH, style.NAME_SIZE, bold)
+    if lines:
+        runs.append((lines, style.NAME_SIZE, bold, False, False))
+    known_as = person.known_as
+    if known_as and known_as != name:
+        lines = wrap(f"“{known_as}”", style.LABEL_WIDTH, style.NAME_SIZE, False, True)
+        if lines:
+            runs.append((lines, style.NAME_SIZE, False, True, False))
     dt = dates_text(person, as_at)
     if dt:
-        for ln in wrap(dt, style.LABEL_WIDTH + 10, style.DETAIL_SIZE):
-            lines.append(LabelLine(ln, style.DETAIL_SIZE, soft=True))
-    return tuple(lines)
+        lines = wrap(dt, style.LABEL_WIDTH + 10, style.DETAIL_SIZE)
+        if lines:
+            runs.append((lines, style.DETAIL_SIZE, False, False, True))
+    return runs
+
+
+def person_label(person: PersonView, as_at: Optional[date] = None) -> tuple[LabelLine, ...]:
+    """The lines printed under a symbol: wrapped name, "known-as", dates."""
+    return tuple(_line(ln, size, bold, italic, soft)
+                 for lines, size, bold, italic, soft in label_runs(person, as_at) for ln in lines)
 
 
 def label_size(lines: tuple[LabelLine, ...]) -> tuple[float, float]:
