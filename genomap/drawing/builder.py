@@ -188,6 +188,26 @@ def _text_template(lines, size, bold, italic, color, ref, background, layer="bas
             "align": Align.CENTER, "ref": ref, "layer": layer, "background": background}
 
 
+def _from(cls, template: dict, **fields):
+    """A ``cls`` primitive from a field dict (all fields, in order), some fields replaced."""
+    o = _new(cls)
+    d = o.__dict__
+    d.update(template)
+    d.update(fields)
+    return o
+
+
+def _add_shape(add, code: int, template: dict, x: float, y: float, w: float, h: float) -> None:
+    """A square (0), circle (1) or diamond (2) filling box x, y, w, h, from its template."""
+    if code == 0:
+        add(_from(Rect, template, x=x, y=y))
+    elif code == 1:
+        add(_from(Ellipse, template, cx=x + w / 2, cy=y + h / 2))
+    else:
+        cx, cy = x + w / 2, y + h / 2
+        add(_from(Polygon, template, points=((cx, y), (x + w, cy), (cx, y + h), (x, cy))))
+
+
 def _check_fast_fields() -> None:
     from dataclasses import fields
 
@@ -223,6 +243,11 @@ _SECONDARY_STROKE = {k: Stroke(style.INK_SOFT, 1.1, LINK_STYLE.get(k, LineStyle.
 _AGE_DY = style.AGE_SIZE * 0.62
 _LEGAL_ORDER = {k: i for i, k in enumerate(LegalStatusKind)}
 _KIND_NORMAL, _KIND_PREGNANCY, _KIND_MISCARRIAGE, _KIND_TERMINATION = range(4)
+_CENTER, _LEFT, _RIGHT = Align.CENTER, Align.LEFT, Align.RIGHT
+_TWIN_NONE = TwinKind.NONE
+# a PR mark on a line of descent (x, y, lines, ref filled in)
+_PR_TEXT = {"x": 0.0, "y": 0.0, "lines": (), "size": 5.5, "bold": True, "italic": False, "color": style.INK_SOFT,
+            "align": Align.LEFT, "ref": None, "layer": "badges", "background": None}
 
 
 # -- position-free preparation -------------------------------------------------------
@@ -239,8 +264,9 @@ _OTHER_KEY = ("symbol:other", "Non-binary / other / not known")
 class _PersonPrep:
     """Everything about drawing one person that does not depend on where they stand."""
 
-    __slots__ = ("ref", "kind", "sex", "small", "subject", "shape", "fill", "dead", "age", "adopted", "xi",
-                 "close_label", "runs", "label_w", "label_h", "late_backdrop", "badges", "legend_keys")
+    __slots__ = ("ref", "kind", "small", "subject", "shape", "sex_code", "sym_t", "outer_t", "xi", "mark_t",
+                 "age_t", "bracket_t", "extra_t", "close_label", "runs", "label_w", "label_h", "late_backdrop",
+                 "badges")
 
 
 class _HouseholdStyle:
@@ -301,6 +327,7 @@ class DrawingPrep:
         self.options = opts
         self.today = date.today()
         self.legend_entries: dict[str, LegendEntry] = {}
+        self.legend_people: dict[str, list[int]] = {}  # legend key -> the people who need it
         people = self.people = {p.id: p for p in snapshot.people}
         if opts.hide_unborn:
             today = self.today
@@ -367,11 +394,14 @@ class DrawingPrep:
         return key
 
     def _person(self, p: PersonView, backdrop: Optional[str]) -> _PersonPrep:
+        """A person's drawing, minus positions: primitives as field dicts (templates)
+        whose position fields the builder fills in, legend keys, label runs, badges."""
         opts, as_at = self.options, self.as_at
+        le = self.legend_entries
         pp = _PersonPrep()
         ref = pp.ref = ("person", p.id)
         preg = p.pregnancy
-        sex = pp.sex = p.sex
+        sex = p.sex
         subject = pp.subject = p.is_subject
         pp.small = small = preg is _P_MISCARRIAGE or preg is _P_TERMINATION or preg is _P_STILLBIRTH  # is_small
         pp.close_label = preg is not _P_NONE  # small symbols keep their label close
@@ -381,63 +411,79 @@ class DrawingPrep:
             pp.shape = "rect"
         else:
             pp.shape = "diamond"
-        pp.fill = _SUBJECT_FILL if subject else _SYMBOL_FILL
-        dead = p.is_dead_on(as_at)
-        pp.age = None
-        pp.adopted = False
-        pp.xi = 0.0
-        entry = self._entry
+        fill = _SUBJECT_FILL if subject else _SYMBOL_FILL
         keys: list[str] = []
+        pp.outer_t = pp.mark_t = pp.age_t = pp.bracket_t = pp.extra_t = None
         if preg is _P_NONE or preg is _P_STILLBIRTH:
             pp.kind = _KIND_NORMAL
+            s = style.SMALL_SYMBOL if small else style.SYMBOL
+            code = pp.sex_code = 0 if sex is _MALE else 1 if sex is _FEMALE else 2
+            pp.sym_t = _shape_template(code, s, s, fill, ref)
             if subject:
-                keys.append(entry(
-                    "symbol:subject", "Subject child (double outline)", lambda: tuple(
+                d2 = 2 * style.DOUBLE_GAP
+                pp.outer_t = _shape_template(code, s + d2, s + d2, _SYMBOL_FILL, ref)
+                keys.append("symbol:subject")
+                if "symbol:subject" not in le:
+                    self._entry("symbol:subject", "Subject child (double outline)", lambda: tuple(
                         _Builder._sex_shape(Sex.FEMALE, Box(11, 2, 14, 14), THIN_INK, None, None))
-                    + tuple(_Builder._sex_shape(Sex.FEMALE, Box(13.5, 4.5, 9, 9), THIN_INK, None, None))))
+                        + tuple(_Builder._sex_shape(Sex.FEMALE, Box(13.5, 4.5, 9, 9), THIN_INK, None, None)))
             if preg is _P_STILLBIRTH:
                 key_label = ("symbol:stillbirth", "Stillbirth")
                 dead = True
             else:
                 key_label = _SEX_KEY.get(sex, _OTHER_KEY)
+                dead = p.is_dead_on(as_at)
             if dead:
-                w = style.SMALL_SYMBOL if small else style.SYMBOL
                 if sex is _MALE:
                     inset = 0.0
                 elif sex is _FEMALE:
-                    inset = w / 2 * (1 - math.sqrt(0.5))
+                    inset = s / 2 * (1 - math.sqrt(0.5))
                 else:
-                    inset = w / 4
+                    inset = s / 4
                 ext = -4.0  # lines run a little beyond the outline, as hand-drawn genograms do
                 pp.xi = inset + ext
+                pp.mark_t = {"points": (), "stroke": _MARK_STROKE, "ref": ref, "layer": "base"}
                 if preg is _P_NONE:
-                    keys.append(entry("symbol:deceased", "Deceased", lambda: (Rect(13, 4, 10, 10, THIN_INK),)
-                                      + tuple(_Builder._x_mark(Sex.MALE, Box(13, 4, 10, 10), None))))
+                    keys.append("symbol:deceased")
+                    if "symbol:deceased" not in le:
+                        self._entry("symbol:deceased", "Deceased", lambda: (Rect(13, 4, 10, 10, THIN_INK),)
+                                    + tuple(_Builder._x_mark(Sex.MALE, Box(13, 4, 10, 10), None)))
             elif opts.show_ages:
                 age = p.age_on(as_at)
                 if age is not None:
-                    pp.age = (str(age),)
+                    pp.age_t = {"x": 0.0, "y": 0.0, "lines": (str(age),), "size": style.AGE_SIZE, "bold": False,
+                                "italic": False, "color": style.TEXT, "align": _CENTER, "ref": ref, "layer": "base",
+                                "background": None}
             if p.adopted:
-                pp.adopted = True
-                keys.append(entry("symbol:adopted", "Adopted (brackets)", lambda: (
-                    Rect(13, 3, 12, 12, THIN_INK),
-                    Polyline(((12, 1), (9, 1), (9, 17), (12, 17)), THIN_INK),
-                    Polyline(((26, 1), (29, 1), (29, 17), (26, 17)), THIN_INK))))
+                pp.bracket_t = {"points": (), "stroke": INK, "ref": ref, "layer": "base"}
+                keys.append("symbol:adopted")
+                if "symbol:adopted" not in le:
+                    self._entry("symbol:adopted", "Adopted (brackets)", lambda: (
+                        Rect(13, 3, 12, 12, THIN_INK),
+                        Polyline(((12, 1), (9, 1), (9, 17), (12, 17)), THIN_INK),
+                        Polyline(((26, 1), (29, 1), (29, 17), (26, 17)), THIN_INK)))
         elif preg is _P_PREGNANCY:
             pp.kind = _KIND_PREGNANCY
             key_label = ("symbol:pregnancy", "Pregnancy")
-        elif preg is _P_MISCARRIAGE:
-            pp.kind = _KIND_MISCARRIAGE
-            key_label = ("symbol:miscarriage", "Miscarriage")
+            pp.sym_t = {"points": (), "stroke": INK, "fill": fill, "ref": ref, "layer": "base"}
+            pp.extra_t = {"x": 0.0, "y": 0.0, "lines": ("P",), "size": 8, "bold": True, "italic": False,
+                          "color": style.TEXT, "align": _CENTER, "ref": ref, "layer": "base", "background": None}
         else:
-            pp.kind = _KIND_TERMINATION
-            key_label = ("symbol:termination", "Termination of pregnancy")
-        pp.dead = dead
+            s = style.SMALL_SYMBOL
+            pp.sym_t = {"cx": 0.0, "cy": 0.0, "rx": s / 2, "ry": s / 2, "stroke": INK, "fill": _MARK_FILL, "ref": ref,
+                        "layer": "base"}
+            if preg is _P_MISCARRIAGE:
+                pp.kind = _KIND_MISCARRIAGE
+                key_label = ("symbol:miscarriage", "Miscarriage")
+            else:
+                pp.kind = _KIND_TERMINATION
+                key_label = ("symbol:termination", "Termination of pregnancy")
+                pp.extra_t = {"points": (), "stroke": _TERMINATION_STROKE, "ref": ref, "layer": "base"}
         key = key_label[0]
-        if key not in self.legend_entries:
-            entry(key, key_label[1], lambda: _legend_symbol(key))
+        if key not in le:
+            self._entry(key, key_label[1], lambda: _legend_symbol(key))
         keys.append(key)
-        # label: runs of lines in one font, as Text templates (x, y filled in by the builder)
+        # label: runs of lines in one font, as Text templates
         runs = label_runs(p, as_at)
         if runs and not opts.show_dates and runs[-1][4]:
             runs.pop()  # the dates (the only soft run, always last)
@@ -451,16 +497,17 @@ class DrawingPrep:
                     widths.append(text_width(t, size, bold, italic))
                 hs = [size * 1.2] * len(lines)  # LabelLine.height
                 heights += hs
-                out.append((_text_template(lines, size, bold, italic, style.TEXT_SOFT if soft else style.TEXT, ref,
-                                           backdrop), sum(hs)))
-            pp.runs = tuple(out)
+                out.append(({"x": 0.0, "y": 0.0, "lines": lines, "size": size, "bold": bold, "italic": italic,
+                             "color": style.TEXT_SOFT if soft else style.TEXT, "align": _CENTER, "ref": ref,
+                             "layer": "base", "background": backdrop}, sum(hs)))
+            pp.runs = out
             pp.label_w = max(widths)
             pp.label_h = sum(heights)
         else:
             pp.runs = ()
-            pp.label_w = pp.label_h = None
         # legal / plan status badges
         mine = self.legal_by_person.get(p.id) if opts.show_badges else None
+        pp.badges = ()
         if mine:
             badges = []
             kinds = sorted({ls.kind for ls in mine if ls.active_on(as_at)}, key=_LEGAL_ORDER.__getitem__)
@@ -468,15 +515,36 @@ class DrawingPrep:
                 code = k.short_code
                 w = text_width(code, 6.5, bold=True) + 6
                 fill, ink = style.BADGE_COLOURS.get(k.value, ("#f1f5f9", "#334155"))
-                keys.append(entry(f"badge:{k.value}", f"{code} – {k.label}", lambda: (
-                    Rect(6, 4, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3),
-                    Text(6 + w / 2, 5.4, (code,), size=6.5, bold=True, color=ink))))
-                badges.append((w, Stroke(ink, 0.8), Fill(fill), (code,), ink))
-            pp.badges = tuple(badges)
-        else:
-            pp.badges = ()
-        pp.legend_keys = keys
+                key = f"badge:{k.value}"
+                keys.append(key)
+                if key not in le:
+                    self._entry(key, f"{code} – {k.label}", lambda: (
+                        Rect(6, 4, w, 10, Stroke(ink, 0.8), Fill(fill), radius=3),
+                        Text(6 + w / 2, 5.4, (code,), size=6.5, bold=True, color=ink)))
+                rect_t = {"x": 0.0, "y": 0.0, "w": w, "h": 10, "stroke": Stroke(ink, 0.8), "fill": Fill(fill),
+                          "radius": 3, "ref": ref, "layer": "badges"}
+                text_t = {"x": 0.0, "y": 0.0, "lines": (code,), "size": 6.5, "bold": True, "italic": False,
+                          "color": ink, "align": _CENTER, "ref": ref, "layer": "badges", "background": None}
+                badges.append((w, rect_t, text_t))
+            pp.badges = badges
+        for key in keys:
+            holders = self.legend_people.get(key)
+            if holders is None:
+                self.legend_people[key] = [p.id]
+            else:
+                holders.append(p.id)
         return pp
+
+
+def _shape_template(code: int, w: float, h: float, fill: Fill, ref) -> dict:
+    """Field dict of a person's square (0), circle (1) or diamond (2) of size w x h."""
+    if code == 0:
+        return {"x": 0.0, "y": 0.0, "w": w, "h": h, "stroke": INK, "fill": fill, "radius": 0.0, "ref": ref,
+                "layer": "base"}
+    if code == 1:
+        return {"cx": 0.0, "cy": 0.0, "rx": w / 2, "ry": h / 2, "stroke": INK, "fill": fill, "ref": ref,
+                "layer": "base"}
+    return {"points": (), "stroke": INK, "fill": fill, "ref": ref, "layer": "base"}
 
 
 def prepare_drawing(snapshot: FamilySnapshot, as_at: date, options: Optional[DrawOptions] = None) -> DrawingPrep:
@@ -520,6 +588,7 @@ class _Builder:
         self.label_box: dict[int, Box] = {}
         self.shape: dict[int, str] = {}  # person -> "rect" | "ellipse" | "diamond" (outline for tie ends)
         self._prim_cache: dict[int, list] = {}
+        self._child_cache: dict[int, tuple] = {}
         self._span_cache: dict[tuple[int, int], tuple] = {}
 
     # -- visibility -------------------------------------------------------------
@@ -561,121 +630,181 @@ class _Builder:
 
     # -- symbols ------------------------------------------------------------------
     def draw_people(self) -> None:
-        """Symbols, labels and badges of the visible people (geometry as in the docstring)."""
+        """Symbols, labels and badges of the visible people: the prepared templates with
+        their positions filled in (the arithmetic of each coordinate as in the docstring's
+        conventions, so every number is exactly what it always was)."""
         prep = self.prep
         lay = self.lay
         X, row_of, row_y = lay.x, lay.row_of, lay.row_y
         person = prep.person
         sym, shape, bounds, label_box = self.sym, self.shape, self.bounds, self.label_box
-        symbols, texts, badges = self.symbols, self.texts, self.badges
-        legend, entries = self.legend, prep.legend_entries
-        add, add_text = symbols.append, texts.append
-        show_ages = self.opts.show_ages
-        ink = INK
-        male, female = Sex.MALE, Sex.FEMALE
+        add, add_text, add_badge = self.symbols.append, self.texts.append, self.badges.append
+        new = _new
+        half = style.SYMBOL / 2
+        big = style.SYMBOL
+        small_s = style.SMALL_SYMBOL
         d = style.DOUBLE_GAP
         d2 = 2 * d
+        label_gap = style.LABEL_GAP
         for pid in sorted(self.visible):
             pp = person[pid]
             ref = pp.ref
             x = X[pid]
             y = row_y[row_of[pid]]
-            top = y - style.SYMBOL / 2
-            kind = pp.kind
-            if kind == _KIND_NORMAL:
+            top = y - half
+            if pp.kind == _KIND_NORMAL:
+                s = small_s if pp.small else big
+                bx = x - s / 2
+                bottom = top + s
+                right = bx + s
+                box = new(Box)
+                bd = box.__dict__
+                bd["x"] = bx
+                bd["y"] = top
+                bd["w"] = s
+                bd["h"] = s
                 if pp.small:
-                    s = style.SMALL_SYMBOL
-                    bx, bw, bh = x - s / 2, s, s
-                    bottom = top + s
-                    g = _Sym(_box(bx, top, s, s), x, top, bottom, s / 2, top + s / 2, top)
+                    g = _Sym(box, x, top, bottom, s / 2, top + s / 2, top)
                 else:
-                    s = style.SYMBOL
-                    bx, bw, bh = x - s / 2, s, s
-                    bottom = top + s
-                    g = _Sym(_box(bx, top, s, s), x, top, bottom, s / 2, y, top - d if pp.subject else top)
-                right = bx + bw
-                fill = pp.fill
-                sex = pp.sex
+                    g = _Sym(box, x, top, bottom, s / 2, y, top - d if pp.subject else top)
+                code = pp.sex_code
                 if pp.subject:
-                    ox, oy, ow, oh = bx - d, top - d, bw + d2, bh + d2
-                    if sex is male:
-                        add(_rect(ox, oy, ow, oh, ink, _SYMBOL_FILL, 0.0, ref, "base"))
-                    elif sex is female:
-                        add(_ellipse(ox + ow / 2, oy + oh / 2, ow / 2, oh / 2, ink, _SYMBOL_FILL, ref, "base"))
-                    else:
-                        cx, cy = ox + ow / 2, oy + oh / 2
-                        add(_polygon(((cx, oy), (ox + ow, cy), (cx, oy + oh), (ox, cy)), ink, _SYMBOL_FILL,
-                                     ref, "base"))
-                    bounds[ref] = _box(ox, oy, ow, oh)
+                    ox, oy, ow, oh = bx - d, top - d, s + d2, s + d2
+                    ob = new(Box)
+                    bd = ob.__dict__
+                    bd["x"] = ox
+                    bd["y"] = oy
+                    bd["w"] = ow
+                    bd["h"] = oh
+                    bounds[ref] = ob
+                    _add_shape(add, code, pp.outer_t, ox, oy, ow, oh)
                 else:
-                    bounds[ref] = g.box
-                if sex is male:
-                    add(_rect(bx, top, bw, bh, ink, fill, 0.0, ref, "base"))
-                elif sex is female:
-                    add(_ellipse(bx + bw / 2, top + bh / 2, bw / 2, bh / 2, ink, fill, ref, "base"))
+                    bounds[ref] = box
+                # the symbol (inlined _add_shape: the commonest primitive)
+                if code == 0:
+                    o = new(Rect)
+                    od = o.__dict__
+                    od.update(pp.sym_t)
+                    od["x"] = bx
+                    od["y"] = top
+                elif code == 1:
+                    o = new(Ellipse)
+                    od = o.__dict__
+                    od.update(pp.sym_t)
+                    od["cx"] = bx + s / 2
+                    od["cy"] = top + s / 2
                 else:
-                    cx, cy = bx + bw / 2, top + bh / 2
-                    add(_polygon(((cx, top), (right, cy), (cx, bottom), (bx, cy)), ink, fill, ref, "base"))
-                if pp.dead:
+                    cx, cy = bx + s / 2, top + s / 2
+                    o = new(Polygon)
+                    od = o.__dict__
+                    od.update(pp.sym_t)
+                    od["points"] = ((cx, top), (right, cy), (cx, bottom), (bx, cy))
+                add(o)
+                if pp.mark_t is not None:  # deceased: X
                     i = pp.xi
-                    add(_polyline(((bx + i, top + i), (right - i, bottom - i)), _MARK_STROKE, ref))
-                    add(_polyline(((right - i, top + i), (bx + i, bottom - i)), _MARK_STROKE, ref))
-                elif show_ages and pp.age is not None:
-                    add(_text(x, g.mid_y - _AGE_DY, pp.age, style.AGE_SIZE, False, False, style.TEXT,
-                              Align.CENTER, ref, "base", None))
-                if pp.adopted:
+                    t = pp.mark_t
+                    o = new(Polyline)
+                    od = o.__dict__
+                    od.update(t)
+                    od["points"] = ((bx + i, top + i), (right - i, bottom - i))
+                    add(o)
+                    o = new(Polyline)
+                    od = o.__dict__
+                    od.update(t)
+                    od["points"] = ((right - i, top + i), (bx + i, bottom - i))
+                    add(o)
+                elif pp.age_t is not None:
+                    o = new(Text)
+                    od = o.__dict__
+                    od.update(pp.age_t)
+                    od["x"] = x
+                    od["y"] = g.mid_y - _AGE_DY
+                    add(o)
+                if pp.bracket_t is not None:  # adopted: [ ]
                     gap = style.BRACKET_GAP
                     l, r, t, bt = bx - gap, right + gap, top - 3, bottom + 3
-                    add(_polyline(((l + 5, t), (l, t), (l, bt), (l + 5, bt)), ink, ref))
-                    add(_polyline(((r - 5, t), (r, t), (r, bt), (r - 5, bt)), ink, ref))
+                    for pts in (((l + 5, t), (l, t), (l, bt), (l + 5, bt)), ((r - 5, t), (r, t), (r, bt), (r - 5, bt))):
+                        o = new(Polyline)
+                        od = o.__dict__
+                        od.update(pp.bracket_t)
+                        od["points"] = pts
+                        add(o)
             else:
-                if kind == _KIND_PREGNANCY:
-                    s = style.PREGNANCY_SYMBOL
-                    h = s * 0.9
-                    bx, bw, bh = x - s / 2, s, h
-                    g = _Sym(_box(bx, top, s, h), x, top, top + h, s / 4, top + h / 2, top)
-                else:
-                    s = style.SMALL_SYMBOL
-                    bx, bw, bh = x - s / 2, s, s
-                    g = _Sym(_box(bx, top, s, s), x, top, top + s, s / 2, top + s / 2, top)
-                right, bottom = bx + bw, top + bh
-                if kind == _KIND_PREGNANCY:
-                    add(_polygon(((x, top), (right, bottom), (bx, bottom)), ink, pp.fill, ref, "base"))
-                    add(_text(x, top + bh * 0.38, ("P",), 8, True, False, style.TEXT, Align.CENTER, ref, "base",
-                              None))
-                else:
-                    add(_ellipse(x, g.mid_y, bw / 2, bh / 2, ink, _MARK_FILL, ref, "base"))
-                    if kind == _KIND_TERMINATION:
-                        e = 5.0
-                        add(_polyline(((bx - e, bottom + e), (right + e, top - e)), _TERMINATION_STROKE, ref))
-                bounds[ref] = _box(bx - d, top - d, bw + d2, bh + d2) if pp.subject else g.box
+                g = self._draw_pregnancy(pp, x, top)
+                bounds[ref] = _box(g.box.x - d, top - d, g.box.w + d2, g.box.h + d2) if pp.subject else g.box
             sym[pid] = g
             shape[pid] = pp.shape
-            for key in pp.legend_keys:
-                if key not in legend:
-                    legend[key] = entries[key]
             # label
-            if pp.runs:
-                ly = g.bottom + style.LABEL_GAP if pp.close_label else y + style.SYMBOL / 2 + style.LABEL_GAP
+            runs = pp.runs
+            if runs:
+                ly = g.bottom + label_gap if pp.close_label else y + half + label_gap
                 lw = pp.label_w
-                label_box[pid] = _box(x - lw / 2, ly, lw, pp.label_h)
-                if not pp.late_backdrop:
-                    for tmpl, rh in pp.runs:
-                        add_text(_text_from(tmpl, x, ly))
-                        ly += rh
-                else:  # lives in several households: the one the layout grouped them with
-                    bd = self._label_backdrop(pid)
-                    for tmpl, rh in pp.runs:
-                        add_text(_text_from(dict(tmpl, background=bd), x, ly))
-                        ly += rh
+                lb = new(Box)
+                bd = lb.__dict__
+                bd["x"] = x - lw / 2
+                bd["y"] = ly
+                bd["w"] = lw
+                bd["h"] = pp.label_h
+                label_box[pid] = lb
+                bg = self._label_backdrop(pid) if pp.late_backdrop else None  # lives in several households
+                for tmpl, rh in runs:
+                    o = new(Text)
+                    od = o.__dict__
+                    od.update(tmpl)
+                    od["x"] = x
+                    od["y"] = ly
+                    if bg is not None:
+                        od["background"] = bg
+                    add_text(o)
+                    ly += rh
             if pp.badges:
                 by = top - 6
-                bxx = x + bw / 2 - 8
-                for w, stroke, fill, code, bink in pp.badges:
-                    badges.append(_rect(bxx, by, w, 10, stroke, fill, 3, ref, "badges"))
-                    badges.append(_text(bxx + w / 2, by + 1.4, code, 6.5, True, False, bink, Align.CENTER, ref,
-                                        "badges", None))
+                bxx = x + g.box.w / 2 - 8
+                for w, rect_t, text_t in pp.badges:
+                    o = new(Rect)
+                    od = o.__dict__
+                    od.update(rect_t)
+                    od["x"] = bxx
+                    od["y"] = by
+                    add_badge(o)
+                    o = new(Text)
+                    od = o.__dict__
+                    od.update(text_t)
+                    od["x"] = bxx + w / 2
+                    od["y"] = by + 1.4
+                    add_badge(o)
                     by += 11
+        # the legend rows of the symbols and badges drawn
+        legend, entries, vis = self.legend, prep.legend_entries, self.visible
+        for key, holders in prep.legend_people.items():
+            if key not in legend:
+                for pid in holders:
+                    if pid in vis:
+                        legend[key] = entries[key]
+                        break
+
+    def _draw_pregnancy(self, pp: _PersonPrep, x: float, top: float) -> _Sym:
+        """Pregnancy (triangle with P), miscarriage (small filled circle), termination (+ slash)."""
+        add = self.symbols.append
+        if pp.kind == _KIND_PREGNANCY:
+            s = style.PREGNANCY_SYMBOL
+            h = s * 0.9
+            bx, bw, bh = x - s / 2, s, h
+            g = _Sym(_box(bx, top, s, h), x, top, top + h, s / 4, top + h / 2, top)
+        else:
+            s = style.SMALL_SYMBOL
+            bx, bw, bh = x - s / 2, s, s
+            g = _Sym(_box(bx, top, s, s), x, top, top + s, s / 2, top + s / 2, top)
+        right, bottom = bx + bw, top + bh
+        if pp.kind == _KIND_PREGNANCY:
+            add(_from(Polygon, pp.sym_t, points=((x, top), (right, bottom), (bx, bottom))))
+            add(_from(Text, pp.extra_t, x=x, y=top + bh * 0.38))
+        else:
+            add(_from(Ellipse, pp.sym_t, cx=x, cy=g.mid_y))
+            if pp.kind == _KIND_TERMINATION:
+                e = 5.0
+                add(_from(Polyline, pp.extra_t, points=((bx - e, bottom + e), (right + e, top - e))))
+        return g
 
     @staticmethod
     def _sex_shape(sex: Sex, b: Box, stroke, fill, ref) -> list[Primitive]:
@@ -845,7 +974,7 @@ class _Builder:
             py = row_y[prow]
             if g[0] == "u":
                 rec = current.get((a, b)) or (pair_records[(a, b)][0] if pair_records.get((a, b)) else None)
-                ref = ("partnership", rec.id) if rec else ("parent_link", self._primary(vkids[0])[0].id)
+                ref = ("partnership", rec.id) if rec else self._child(vkids[0])[2]
                 if fs.adjacent((a, b)):
                     drop_x = (X[a] + X[b]) / 2
                     start = (drop_x, py)
@@ -871,17 +1000,22 @@ class _Builder:
                 else:
                     stub = ((X[p] + side * sym[p].half, py), (drop_x, py))
                     start = (drop_x, py)
-                ref = ("parent_link", self._primary(vkids[0])[0].id)
+                ref = self._child(vkids[0])[2]
             down_x[prow].append(drop_x)
-            by_row: dict[int, list[int]] = {}
-            for k in vkids:
-                r = row_of[k]
-                if r in by_row:
-                    by_row[r].append(k)
-                else:
-                    by_row[r] = [k]
+            r0 = row_of[vkids[0]]
+            if all(row_of[k] == r0 for k in vkids):
+                rows = ((r0, vkids),)
+            else:
+                by_row: dict[int, list[int]] = {}
+                for k in vkids:
+                    r = row_of[k]
+                    if r in by_row:
+                        by_row[r].append(k)
+                    else:
+                        by_row[r] = [k]
+                rows = sorted(by_row.items())
             head = list(stub) if stub is not None else [start]
-            for r, ks in sorted(by_row.items()):
+            for r, ks in rows:
                 lane = group_lane.get((g, r), 0)
                 ly = lay.lane_y(r, lane)
                 xs = self._children_lines(ks, ly, ref)
@@ -898,6 +1032,22 @@ class _Builder:
                     lines.append(_polyline(((drop_x, ly), (near, ly)), INK, ref))
                 head = [start]
 
+    def _child(self, k: int) -> tuple:
+        """A child's main line of descent: (link, stroke, ref, PR marks: ((text, link id), ...))."""
+        got = self._child_cache.get(k)
+        if got is None:
+            prim = self._primary(k)
+            link = prim[0]
+            pr = ()
+            if self.opts.show_pr and self.opts.show_badges:
+                links = [l for l in prim if l.parental_responsibility is TriState.YES]
+                if len(links) == len(prim):
+                    pr = (("PR", links[0].id),) if links else ()
+                else:
+                    pr = tuple((f"PR {self.people[l.parent].given_names.split(' ')[0]}", l.id) for l in links)
+            got = self._child_cache[k] = (link, _LINK_STROKE[link.kind], ("parent_link", link.id), pr)
+        return got
+
     def _children_lines(self, ks: list[int], ly: float, group_ref) -> list[float]:
         """Vertical (or twin) lines from the sibship line to each child; returns attach xs."""
         lay = self.lay
@@ -908,7 +1058,7 @@ class _Builder:
         twins: Optional[dict[str, list[int]]] = None
         for k in ks:
             pk = people[k]
-            if pk.twin_group and pk.twin_kind is not TwinKind.NONE:
+            if pk.twin_group and pk.twin_kind is not _TWIN_NONE:
                 if twins is None:
                     twins = defaultdict(list)
                 twins[pk.twin_group].append(k)
@@ -922,11 +1072,11 @@ class _Builder:
                 tops = []
                 for k in members:
                     s = sym[k]
-                    link = self._primary(k)[0]
-                    st = _LINK_STROKE[link.kind]
-                    lines.append(_polyline(((apex_x, ly), (s.cx, s.entry)), st, ("parent_link", link.id)))
+                    link, stroke, ref, pr = self._child(k)
+                    lines.append(_polyline(((apex_x, ly), (s.cx, s.entry)), stroke, ref))
                     tops.append((s.cx, s.entry))
-                    self._pr_mark(k, s.cx, ly, s.entry)
+                    if pr:
+                        self._pr_mark(pr, s.cx, s.entry)
                     done.add(k)
                 kind = people[members[0]].twin_kind
                 if kind is TwinKind.IDENTICAL:
@@ -944,20 +1094,26 @@ class _Builder:
         row_of = lay.row_of
         vertical_x = self.vertical_x
         biological = ParentLinkKind.BIOLOGICAL
-        pr = self.opts.show_pr and self.opts.show_badges
+        add = lines.append
         for k in ks:
             if k in done:
                 continue
             s = sym[k]
-            link = self._primary(k)[0]
+            link, stroke, ref, pr = self._child(k)
             cx = s.cx
-            lines.append(_polyline(((cx, ly), (cx, s.entry)), _LINK_STROKE[link.kind], ("parent_link", link.id)))
+            o = _new(Polyline)
+            od = o.__dict__
+            od["points"] = ((cx, ly), (cx, s.entry))
+            od["stroke"] = stroke
+            od["ref"] = ref
+            od["layer"] = "base"
+            add(o)
             vertical_x[row_of[k]].append(cx)
             xs.append(cx)
             if link.kind is not biological:
                 self._link_legend(link.kind)
             if pr:
-                self._pr_mark(k, cx, ly, s.entry)
+                self._pr_mark(pr, cx, s.entry)
         return xs
 
     def _link_legend(self, kind: ParentLinkKind) -> None:
@@ -968,21 +1124,19 @@ class _Builder:
         self.legend_add(key, LINK_LABEL[kind], (Polyline(((18, 1), (18, 17)), st),
                                                 Polyline(((6, 1), (30, 1)), INK)))
 
-    def _pr_mark(self, child: int, x: float, y0: float, y1: float) -> None:
-        if not (self.opts.show_pr and self.opts.show_badges):
-            return
-        prim = self._primary(child)
-        links = [l for l in prim if l.parental_responsibility is TriState.YES]
-        if not links:
-            return
-        if len(links) == len(prim):
-            texts = [("PR", links[0].id)]
-        else:
-            texts = [(f"PR {self.people[l.parent].given_names.split(' ')[0]}", l.id) for l in links]
+    def _pr_mark(self, texts, x: float, y1: float) -> None:
+        """'PR' (or 'PR <name>' per parent) just above where a child's line meets the symbol."""
         y = y1 - 2 - 6.6 * len(texts)
+        add = self.badges.append
         for t, lid in texts:
-            self.badges.append(_text(x + 2.5, y, (t,), 5.5, True, False, style.INK_SOFT, Align.LEFT,
-                                     ("parent_link", lid), "badges", None))
+            o = _new(Text)
+            od = o.__dict__
+            od.update(_PR_TEXT)
+            od["x"] = x + 2.5
+            od["y"] = y
+            od["lines"] = (t,)
+            od["ref"] = ("parent_link", lid)
+            add(o)
             y += 6.6
         if "mark:pr" not in self.legend:
             self.legend_add("mark:pr", "PR – parental responsibility", (
@@ -1093,9 +1247,7 @@ class _Builder:
         # maximal sequences of neighbours living in the same household
         runs_by_h: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
         vis = self.visible
-        X, footprint, label_h, row_y = lay.x, lay.footprint, lay.label_h, lay.row_y
-        least = style.SYMBOL + 8
-        pad = style.HOUSEHOLD_PAD
+        run = self._run
         for r, row in enumerate(lay.rows):
             cur: list[int] = []
             cur_h = None
@@ -1107,13 +1259,14 @@ class _Builder:
                     cur.append(p)
                     continue
                 if cur:
-                    runs_by_h[cur_h].append(self._run(r, cur))
+                    runs_by_h[cur_h].append(run(r, cur))
                 cur = [p] if h is not None else []
                 cur_h = h
             if cur:
-                runs_by_h[cur_h].append(self._run(r, cur))
+                runs_by_h[cur_h].append(run(r, cur))
         households = self.prep.households
         legend = self.legend
+        add = self.households_l.append
         for hid in sorted(members):
             got = households.get(hid)
             if got is None:
@@ -1124,17 +1277,29 @@ class _Builder:
             pieces = _stack_runs(runs)
             stroke, fill_obj = hp.stroke, hp.fill_obj
             bbox = None
-            for i, piece in enumerate(pieces):
-                poly = _piece_polygon(piece)
+            for piece in pieces:
                 if len(piece) == 1:
                     _, x0, x1, top, bottom = piece[0]
-                    prim: Primitive = _rect(x0, top, x1 - x0, bottom - top, stroke, fill_obj, 9, ref, "households")
+                    o = _new(Rect)
+                    od = o.__dict__
+                    od["x"] = x0
+                    od["y"] = top
+                    od["w"] = w = x1 - x0
+                    od["h"] = h = bottom - top
+                    od["stroke"] = stroke
+                    od["fill"] = fill_obj
+                    od["radius"] = 9
+                    od["ref"] = ref
+                    od["layer"] = "households"
+                    # (its outline, simplified, is these four corners: the same box)
+                    pb = _box(x0, top, w, h)
                 else:
-                    prim = _polygon(tuple(_rounded_polygon(poly, 9)), stroke, fill_obj, ref, "households")
-                self.households_l.append(prim)
-                xs = [p[0] for p in poly]
-                ys = [p[1] for p in poly]
-                pb = _box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+                    poly = _piece_polygon(piece)
+                    o = _polygon(tuple(_rounded_polygon(poly, 9)), stroke, fill_obj, ref, "households")
+                    xs = [p[0] for p in poly]
+                    ys = [p[1] for p in poly]
+                    pb = _box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+                add(o)
                 bbox = pb if bbox is None else _union_box(bbox, pb)
                 self._household_tab(label, piece[-1], hp.edge, hp.fill, ref, hp)
             if bbox is not None:
@@ -1145,12 +1310,25 @@ class _Builder:
     def _run(self, r: int, cur: list[int]) -> tuple[int, float, float, float, float]:
         """One row's run of neighbours in a household: (row, x0, x1, top, bottom)."""
         lay = self.lay
-        X, footprint = lay.x, lay.footprint
+        X, footprint, label_h = lay.x, lay.footprint, lay.label_h
         least = style.SYMBOL + 8
-        x0 = min(X[q] - max(footprint[q], least) / 2 for q in cur) - style.HOUSEHOLD_PAD
-        x1 = max(X[q] + max(footprint[q], least) / 2 for q in cur) + style.HOUSEHOLD_PAD
+        q = cur[0]
+        f = footprint[q]
+        hw = (f if f > least else least) / 2  # max(footprint, least) / 2
+        lo, hi, lh = X[q] - hw, X[q] + hw, label_h[q]
+        for q in cur[1:]:
+            f = footprint[q]
+            hw = (f if f > least else least) / 2
+            x = X[q]
+            if x - hw < lo:
+                lo = x - hw
+            if x + hw > hi:
+                hi = x + hw
+            if label_h[q] > lh:
+                lh = label_h[q]
+        x0 = lo - style.HOUSEHOLD_PAD
+        x1 = hi + style.HOUSEHOLD_PAD
         top = lay.row_y[r] - style.SYMBOL / 2 - 10
-        lh = max(lay.label_h[q] for q in cur)
         bottom = lay.row_y[r] + style.SYMBOL / 2 + style.LABEL_GAP + lh + style.HOUSEHOLD_PAD
         return (r, x0, x1, top, bottom)
 
@@ -1468,8 +1646,11 @@ def _rounded_polygon(points, radius: float) -> list[tuple[float, float]]:
         px, py = p
         ax, ay = px + (a[0] - px) * r / la, py + (a[1] - py) * r / la
         bx, by = px + (b[0] - px) * r / lb, py + (b[1] - py) * r / lb
-        for w0, w1, w2 in _FILLET_WEIGHTS:
+        # t = 0 and t = 1 are the fillet's ends themselves (1 * a + 0 * p + 0 * b == a)
+        add((ax, ay))
+        for w0, w1, w2 in _FILLET_INNER:
             add((w0 * ax + w1 * px + w2 * bx, w0 * ay + w1 * py + w2 * by))
+        add((bx, by))
     return out
 
 
@@ -1483,6 +1664,7 @@ def _bezier_weights(steps: int) -> tuple[tuple[float, float, float], ...]:
 
 
 _FILLET_WEIGHTS = _bezier_weights(5)
+_FILLET_INNER = _FILLET_WEIGHTS[1:-1]
 
 
 def build_drawing(snapshot: FamilySnapshot, layout: Layout, as_at: date, options: Optional[DrawOptions] = None,
