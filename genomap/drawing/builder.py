@@ -30,6 +30,17 @@ the NSGC pedigree nomenclature where they overlap:
 * badges: legal/plan status tags at the symbol's top right; "PR" on the line of
   descent where parental responsibility is recorded.
 
+Two steps.  :func:`prepare_drawing` (snapshot, date, options -> :class:`DrawingPrep`)
+does everything that needs no layout: who is visible on the date, each person's
+label lines (wrapped and measured) and backdrop, symbol kind, marks and legend keys,
+legal-status badges and their widths, partnership records current/ended on the date,
+each person's household, household labels and styles -- with the primitives as field
+templates.  It is pure Python and only reads the snapshot, so the caller can run it
+while Graphviz ``dot`` computes the layout.  :func:`build_drawing` (snapshot, layout,
+date, options, ``prep=``) then only fills in positions: symbols, label boxes, lines,
+household outlines and tabs, ties.  Without ``prep`` it makes one itself; the drawing
+is identical either way.
+
 Layers: "households" (boundaries), "household_labels" (their tabs), "base"
 (symbols, kinship lines, labels), "ties", "badges".  Refs: ("person", id),
 ("partnership", id), ("parent_link", id), ("tie", id), ("household", id).
