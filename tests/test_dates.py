@@ -165,3 +165,18 @@ def test_storage_order_follows_the_anchor_at_any_precision(a, b):
 @given(partial_dates())
 def test_earliest_representative_latest_are_ordered(pd):
     assert pd.earliest() <= pd.representative() <= pd.latest()
+
+
+def test_reading_a_date_leaves_it_equal_hashable_and_picklable():
+    """Derived values are remembered on the instance; that must never change what the date is."""
+    import pickle
+
+    for text in ("about 1985", "Jun 2018", "2019-11-03", "between 2001 and 2003", "before 1990", "after 2005"):
+        read, fresh = PartialDate.parse(text), PartialDate.parse(text)
+        first = (str(read), read.representative(), read.sort_key(), read.earliest(), read.latest())
+        assert first == (str(read), read.representative(), read.sort_key(), read.earliest(), read.latest())
+        assert first == (str(fresh), fresh.representative(), fresh.sort_key(), fresh.earliest(), fresh.latest())
+        assert read == fresh and hash(read) == hash(fresh) and repr(read) == repr(fresh)
+        again = pickle.loads(pickle.dumps(read))
+        assert again == fresh and str(again) == str(fresh)
+        assert PartialDate.from_storage(read.to_storage()) == fresh

@@ -242,7 +242,21 @@ class PartialDate:
     def _start(self) -> _Ymd:
         return _Ymd(self.year, self.month, self.day)
 
+    # Dates are immutable and read over and over (labels, ages, sorting, every redraw),
+    # so what is derived from one is worked out once and kept on the instance (outside
+    # the dataclass fields: equality, hashing and pickling are unaffected).
+    def _memo(self, key: str, make):
+        d = self.__dict__
+        try:
+            return d[key]
+        except KeyError:
+            value = d[key] = make()
+            return value
+
     def __str__(self) -> str:
+        return self._memo("_str", self._text)
+
+    def _text(self) -> str:
         s = self._start.display()
         if self.qualifier is Qualifier.EXACT:
             return s
@@ -257,6 +271,9 @@ class PartialDate:
 
     def earliest(self) -> date:
         """The earliest day this date could be (``date.min`` when open-ended)."""
+        return self._memo("_earliest", self._earliest)
+
+    def _earliest(self) -> date:
         q = self.qualifier
         if q is Qualifier.BEFORE:
             return date.min
@@ -268,6 +285,9 @@ class PartialDate:
 
     def latest(self) -> date:
         """The latest day this date could be (``date.max`` when open-ended)."""
+        return self._memo("_latest", self._latest)
+
+    def _latest(self) -> date:
         q = self.qualifier
         if q is Qualifier.BEFORE:
             return self._start.first_day() - timedelta(days=1)
@@ -282,6 +302,9 @@ class PartialDate:
 
     def representative(self) -> date:
         """One day standing for this date: used to place it on a timeline and for 'as at' views."""
+        return self._memo("_rep", self._representative)
+
+    def _representative(self) -> date:
         if self.qualifier is Qualifier.BEFORE:
             return self.latest()
         if self.qualifier is Qualifier.AFTER:
@@ -289,7 +312,7 @@ class PartialDate:
         return self._start.first_day()
 
     def sort_key(self) -> str:
-        return self.to_storage()
+        return self._memo("_key", self.to_storage)
 
     def definitely_before(self, other: "PartialDate") -> bool:
         """True only when every reading of self is before every reading of other."""
