@@ -1306,7 +1306,7 @@ class _Builder:
                     pb = _box(x0, top, w, h)
                 else:
                     poly = _piece_polygon(piece)
-                    o = _polygon(tuple(_rounded_polygon(poly, 9)), stroke, fill_obj, ref, "households")
+                    o = _polygon(tuple(rounded_polygon(poly, 9)), stroke, fill_obj, ref, "households")
                     xs = [p[0] for p in poly]
                     ys = [p[1] for p in poly]
                     pb = _box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
@@ -1638,44 +1638,6 @@ def _darken(hex_colour: str, f: float = 0.7) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
     return "#%02x%02x%02x" % (int(r * f), int(g * f), int(b * f))
-
-
-def _rounded_polygon(points, radius: float) -> list[tuple[float, float]]:
-    """:func:`genomap.drawing.paths.rounded_polygon` with its default 5 steps, the same
-    arithmetic (quadratic fillets at every corner) with the Bezier weights computed once."""
-    n = len(points)
-    out: list[tuple[float, float]] = []
-    add = out.append
-    for i in range(n):
-        p = points[i]
-        a = points[i - 1]
-        b = points[(i + 1) % n]
-        la, lb = math.dist(p, a), math.dist(p, b)
-        if la == 0 or lb == 0:
-            continue
-        r = min(radius, la / 2, lb / 2)
-        px, py = p
-        ax, ay = px + (a[0] - px) * r / la, py + (a[1] - py) * r / la
-        bx, by = px + (b[0] - px) * r / lb, py + (b[1] - py) * r / lb
-        # t = 0 and t = 1 are the fillet's ends themselves (1 * a + 0 * p + 0 * b == a)
-        add((ax, ay))
-        for w0, w1, w2 in _FILLET_INNER:
-            add((w0 * ax + w1 * px + w2 * bx, w0 * ay + w1 * py + w2 * by))
-        add((bx, by))
-    return out
-
-
-def _bezier_weights(steps: int) -> tuple[tuple[float, float, float], ...]:
-    out = []
-    for i in range(steps + 1):
-        t = i / steps
-        u = 1 - t
-        out.append((u * u, 2 * u * t, t * t))  # as quad_bezier groups them
-    return tuple(out)
-
-
-_FILLET_WEIGHTS = _bezier_weights(5)
-_FILLET_INNER = _FILLET_WEIGHTS[1:-1]
 
 
 def build_drawing(snapshot: FamilySnapshot, layout: Layout, as_at: date, options: Optional[DrawOptions] = None,

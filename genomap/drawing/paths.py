@@ -7,6 +7,7 @@ exactly the same thing.  Points are (x, y) tuples in points, y down.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from bisect import bisect_right
 from itertools import accumulate
 from typing import Sequence
@@ -255,9 +256,16 @@ def chevron(p: Pt, direction: Pt, size: float = 3.5) -> tuple[Pt, Pt, Pt]:
 
 
 def rounded_polygon(points: Sequence[Pt], radius: float, steps: int = 5) -> list[Pt]:
-    """Round every corner of a polygon (convex and concave) with quadratic fillets."""
+    """Round every corner of a polygon (convex and concave) with quadratic fillets.
+
+    Each fillet is :func:`quad_bezier` from the point ``r`` before the corner, via the
+    corner, to the point ``r`` after it; the same arithmetic with the weights computed
+    once per ``steps`` (household outlines have many corners and are drawn on every
+    redraw)."""
+    inner = _fillet_weights(steps)
     n = len(points)
     out: list[Pt] = []
+    add = out.append
     for i in range(n):
         p = points[i]
         a = points[i - 1]
@@ -266,10 +274,25 @@ def rounded_polygon(points: Sequence[Pt], radius: float, steps: int = 5) -> list
         if la == 0 or lb == 0:
             continue
         r = min(radius, la / 2, lb / 2)
-        p1 = (p[0] + (a[0] - p[0]) * r / la, p[1] + (a[1] - p[1]) * r / la)
-        p2 = (p[0] + (b[0] - p[0]) * r / lb, p[1] + (b[1] - p[1]) * r / lb)
-        out.extend(quad_bezier(p1, p, p2, steps))
+        px, py = p
+        ax, ay = px + (a[0] - px) * r / la, py + (a[1] - py) * r / la
+        bx, by = px + (b[0] - px) * r / lb, py + (b[1] - py) * r / lb
+        add((ax, ay))  # t = 0 and t = 1 are the fillet's ends themselves
+        for w0, w1, w2 in inner:
+            add((w0 * ax + w1 * px + w2 * bx, w0 * ay + w1 * py + w2 * by))
+        add((bx, by))
     return out
+
+
+@lru_cache(maxsize=8)
+def _fillet_weights(steps: int) -> tuple[tuple[float, float, float], ...]:
+    """quad_bezier's weights (grouped as it groups them) for t strictly between 0 and 1."""
+    out = []
+    for i in range(1, steps):
+        t = i / steps
+        u = 1 - t
+        out.append((u * u, 2 * u * t, t * t))
+    return tuple(out)
 
 
 def simplify_orthogonal(points: list[Pt]) -> list[Pt]:
