@@ -114,3 +114,16 @@ def add_child(
 
 def add_parent_link(doc: Document, parent: int, child: int, **fields: Any) -> int:
     return add_row(doc, ParentLink, parent_id=parent, child_id=child, **fields)
+
+
+def demo_snapshots(tmp_path: Path) -> list:
+    """The snapshots of the demo file's family maps (built fresh in ``tmp_path``), in case order."""
+    from genomap.demo import build_demo
+    from genomap.store import repository
+    from genomap.store.files import create_document
+
+    with create_document(Path(tmp_path) / "demo.genomap") as doc:
+        build_demo(doc)
+        with doc.read() as session:
+            ids = [c.id for c in repository.list_cases(session)]
+        return [doc.snapshot(i) for i in ids]

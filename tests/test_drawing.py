@@ -22,6 +22,7 @@ from genomap.store.snapshot import (
     FamilySnapshot, HouseholdView, LegalStatusView, ParentLinkView, PartnershipView, PersonView,
     ResidenceView, TieView,
 )
+from factories import demo_snapshots
 
 DAY = date(2024, 6, 1)
 pd = PartialDate.parse
@@ -324,15 +325,7 @@ def test_long_names_wrap_never_cut():
 
 
 def _demo_snapshots(tmp_path):
-    demo = pytest.importorskip("genomap.demo")
-    from genomap.store import repository
-    from genomap.store.files import create_document
-
-    with create_document(tmp_path / "demo.genomap") as doc:
-        demo.build_demo(doc)
-        with doc.read() as session:
-            ids = [c.id for c in repository.list_cases(session)]
-        return [doc.snapshot(i) for i in ids]
+    return demo_snapshots(tmp_path)
 
 
 def test_no_text_cut_off_and_every_label_fits_its_cell(tmp_path):

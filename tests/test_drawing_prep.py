@@ -11,18 +11,11 @@ from genomap.drawing.builder import DrawingPrep, build_drawing, prepare_drawing
 from genomap.drawing.options import DrawOptions
 from genomap.layout.engine import cached_layout
 from genomap.testing.generate import generate_family
+from factories import demo_snapshots
 
 
 def _demo_snapshots(tmp_path):
-    demo = pytest.importorskip("genomap.demo")
-    from genomap.store import repository
-    from genomap.store.files import create_document
-
-    with create_document(tmp_path / "demo.genomap") as doc:
-        demo.build_demo(doc)
-        with doc.read() as session:
-            ids = [c.id for c in repository.list_cases(session)]
-        return [doc.snapshot(i) for i in ids]
+    return demo_snapshots(tmp_path)
 
 
 def _same(a, b):

@@ -16,6 +16,7 @@ from genomap.drawing.options import DrawOptions
 from genomap.layout import engine
 from genomap.layout.engine import clear_cache, compute_layout
 from genomap.testing.generate import generate_family
+from factories import demo_snapshots
 
 
 def _children() -> set[int]:
@@ -32,15 +33,7 @@ def _children() -> set[int]:
 
 
 def _demo_case(tmp_path):
-    from genomap import demo
-    from genomap.store import repository
-    from genomap.store.files import create_document
-
-    with create_document(tmp_path / "demo.genomap") as doc:
-        demo.build_demo(doc)
-        with doc.read() as session:
-            case = next(c for c in repository.list_cases(session) if c.reference == "BF-2025-0412")
-        return doc.snapshot(case.id)
+    return next(s for s in demo_snapshots(tmp_path) if s.reference == "BF-2025-0412")
 
 
 @pytest.mark.parametrize("which", ["demo", "generated 120"])

@@ -668,12 +668,7 @@ class _Builder:
                 bx = x - s / 2
                 bottom = top + s
                 right = bx + s
-                box = new(Box)
-                bd = box.__dict__
-                bd["x"] = bx
-                bd["y"] = top
-                bd["w"] = s
-                bd["h"] = s
+                box = _box(bx, top, s, s)
                 if pp.small:
                     g = _Sym(box, x, top, bottom, s / 2, top + s / 2, top)
                 else:
@@ -681,13 +676,7 @@ class _Builder:
                 code = pp.sex_code
                 if pp.subject:
                     ox, oy, ow, oh = bx - d, top - d, s + d2, s + d2
-                    ob = new(Box)
-                    bd = ob.__dict__
-                    bd["x"] = ox
-                    bd["y"] = oy
-                    bd["w"] = ow
-                    bd["h"] = oh
-                    bounds[ref] = ob
+                    bounds[ref] = _box(ox, oy, ow, oh)
                     _add_shape(add, code, pp.outer_t, ox, oy, ow, oh)
                 else:
                     bounds[ref] = box
@@ -750,13 +739,7 @@ class _Builder:
             if runs:
                 ly = g.bottom + label_gap if pp.close_label else y + half + label_gap
                 lw = pp.label_w
-                lb = new(Box)
-                bd = lb.__dict__
-                bd["x"] = x - lw / 2
-                bd["y"] = ly
-                bd["w"] = lw
-                bd["h"] = pp.label_h
-                label_box[pid] = lb
+                label_box[pid] = _box(x - lw / 2, ly, lw, pp.label_h)
                 bg = self._label_backdrop(pid) if pp.late_backdrop else None  # lives in several households
                 for tmpl, rh in runs:
                     o = new(Text)
