@@ -3,8 +3,7 @@
 :class:`TieRouter` chooses the base curve of a tie between two people;
 :func:`tie_geometry` turns a base curve into the kind's primitives (zig-zags,
 double lines, chevrons, arrowheads), distinguishable in black and white.
-No Qt or ReportLab: part of the renderer-agnostic drawing (numpy, imported when a
-router is made, fills the routing rasters).
+Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
 """
 
 from __future__ import annotations
@@ -42,10 +41,9 @@ class TieRouter:
     costs one or two tries, and a candidate is given up as soon as it has entered
     obstacles enough that it can no longer win (which chooses exactly what scoring it in
     full would).  Scoring samples the curve every few points on a raster of the page
-    (bytearrays, read a cell at a time in pure Python; filled, and routed ties marked on
-    them, by numpy through views of the same memory).  The k-th further tie between the
-    same pair shifts its ends and bow outwards so parallel ties never lie on top of each
-    other.
+    (bytearrays), which keeps routing cheap in pure Python.  The k-th further
+    tie between the same pair shifts its ends and bow outwards so parallel ties never
+    lie on top of each other.
     """
 
     CELL = 5.0
@@ -59,17 +57,14 @@ class TieRouter:
     TIE = 4.0  # per sample over another tie
 
     def __init__(self, b: "_Builder"):
-        import numpy as np  # (here, not at import: starting the app does not pay for it)
-
         self.b = b
         w, h = b.lay.width, b.lay.height
         self.page = (w, h)
         gw = self.gw = int(w / self.CELL) + 2
         gh = self.gh = int(h / self.CELL) + 2
-        # (bytearrays, read a cell at a time while scoring; written through numpy views)
-        self.obst = bytearray(gw * gh)  # 0 free, 1 label, 2 symbol, 3 tab (cell j * gw + i)
-        self.lines = bytearray(gw * gh)  # 1 kinship line, 2 tie (max wins)
-        self._lines_np = np.frombuffer(self.lines, np.uint8)
+        n = gw * gh
+        self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
+        self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
         m = self.MARGIN
         boxes = []  # (value, x0, y0, x1, y1), in painting order: later boxes win
         for tab in b.household_labels:
@@ -84,10 +79,13 @@ class TieRouter:
         for pid in b.visible:
             sb = bounds[("person", pid)]
             boxes.append((2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m))
-        self._paint(np.frombuffer(self.obst, np.uint8).reshape(gh, gw), boxes)
-        # kinship lines, all 1 (so in any order): straight segments as boxes grown by 2,
-        # diagonal ones as the cells stepped on
-        straight = []
+        self._paint(self.obst, boxes)
+        # kinship lines, all 1 (so in any order): mostly one cell wide (a column, written
+        # with a stride) or one high
+        lines = self.lines
+        c = self.CELL
+        ceil, floor = math.ceil, math.floor
+        gw1, gh1 = gw - 1, gh - 1
         diagonal = []
         for line in b.lines:
             if type(line) is not Polyline:
@@ -95,17 +93,35 @@ class TieRouter:
             pts = line.points
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
                 if x0 != x1 and y0 != y1:
-                    diagonal.append((x0, y0, x1, y1))
+                    diagonal.append(((x0, y0), (x1, y1)))
                     continue
                 if x1 < x0:
                     x0, x1 = x1, x0
                 if y1 < y0:
                     y0, y1 = y1, y0
-                straight.append((1, x0 - 2, y0 - 2, x1 + 2, y1 + 2))
-        self._paint(self._lines_np.reshape(gh, gw), straight)
-        if diagonal:
-            x0, y0, x1, y1 = np.array(diagonal, dtype=float).T
-            self._mark_segments(x0, y0, x1, y1, 1, 0)
+                # as _cells(x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+                i0, i1 = ceil((x0 - 2) / c - 0.5), floor((x1 + 2) / c - 0.5)
+                j0, j1 = ceil((y0 - 2) / c - 0.5), floor((y1 + 2) / c - 0.5)
+                if i0 < 0:
+                    i0 = 0
+                if i1 > gw1:
+                    i1 = gw1
+                if j0 < 0:
+                    j0 = 0
+                if j1 > gh1:
+                    j1 = gh1
+                if i1 < i0 or j1 < j0:
+                    continue
+                if i1 - i0 < j1 - j0:
+                    run = b"\x01" * (j1 - j0 + 1)
+                    for i in range(i0, i1 + 1):
+                        lines[j0 * gw + i:j1 * gw + i + 1:gw] = run
+                else:
+                    run = b"\x01" * (i1 - i0 + 1)
+                    for j in range(j0, j1 + 1):
+                        lines[j * gw + i0:j * gw + i1 + 1] = run
+        for seg in diagonal:
+            self._mark_path(seg, 1, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
     def _cells(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
@@ -118,74 +134,102 @@ class TieRouter:
             return None
         return i0, i1, j0, j1
 
-    def _fill(self, grid, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
-        """Fill a box in a raster (a numpy array of rows)."""
+    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Fill a box in a raster."""
         cells = self._cells(x0, y0, x1, y1)
-        if cells is not None:
-            i0, i1, j0, j1 = cells
-            grid[j0:j1 + 1, i0:i1 + 1] = v
-
-    def _paint(self, grid, boxes: list) -> None:
-        """Fill boxes (value, x0, y0, x1, y1) into a raster (rows), in order, as :meth:`_fill`
-        would one by one: the cells worked out for all boxes at once."""
-        if not boxes:
+        if cells is None:
             return
-        import numpy as np
+        i0, i1, j0, j1 = cells
+        gw = self.gw
+        run = bytes((v,)) * (i1 - i0 + 1)
+        for j in range(j0, j1 + 1):
+            grid[j * gw + i0:j * gw + i1 + 1] = run
 
+    def _paint(self, grid: bytearray, boxes: list) -> None:
+        """Fill boxes (value, x0, y0, x1, y1) into an empty raster, in order, as :meth:`_fill`
+        would one by one -- but a band of rows that the same boxes cover is painted once
+        and copied down."""
         c = self.CELL
-        v, x0, y0, x1, y1 = np.array(boxes, dtype=float).T
-        # (the same arithmetic as _cells, element by element)
-        i0 = np.maximum(np.ceil(x0 / c - 0.5), 0).astype(np.intp)
-        i1 = np.minimum(np.floor(x1 / c - 0.5), self.gw - 1).astype(np.intp)
-        j0 = np.maximum(np.ceil(y0 / c - 0.5), 0).astype(np.intp)
-        j1 = np.minimum(np.floor(y1 / c - 0.5), self.gh - 1).astype(np.intp)
-        keep = (i1 >= i0) & (j1 >= j0)
-        for v, i0, i1, j0, j1 in zip(v.astype(np.uint8)[keep].tolist(), i0[keep].tolist(), (i1[keep] + 1).tolist(),
-                                     j0[keep].tolist(), (j1[keep] + 1).tolist()):
-            grid[j0:j1, i0:i1] = v
+        gw1, gh1 = self.gw - 1, self.gh - 1
+        ceil, floor = math.ceil, math.floor
+        spans = []
+        cuts = set()
+        for v, x0, y0, x1, y1 in boxes:
+            i0, i1 = ceil(x0 / c - 0.5), floor(x1 / c - 0.5)
+            j0, j1 = ceil(y0 / c - 0.5), floor(y1 / c - 0.5)
+            if i0 < 0:
+                i0 = 0
+            if i1 > gw1:
+                i1 = gw1
+            if j0 < 0:
+                j0 = 0
+            if j1 > gh1:
+                j1 = gh1
+            if i1 < i0 or j1 < j0:
+                continue
+            spans.append((v, i0, i1 + 1, j0, j1 + 1))
+            cuts.add(j0)
+            cuts.add(j1 + 1)
+        if not spans:
+            return
+        cuts = sorted(cuts)
+        at = {j: n for n, j in enumerate(cuts)}
+        bands: list[list] = [[] for _ in cuts]
+        for span in spans:
+            for n in range(at[span[3]], at[span[4]]):
+                bands[n].append(span)
+        gw = self.gw
+        runs = {v: memoryview(bytes((v,)) * gw) for v in {s[0] for s in spans}}
+        for n, members in enumerate(bands):
+            if members:
+                row = bytearray(gw)
+                for v, i0, i1, _, _ in members:
+                    row[i0:i1] = runs[v][:i1 - i0]
+                j0, j1 = cuts[n], cuts[n + 1]
+                grid[j0 * gw:j1 * gw] = row * (j1 - j0)
 
     def _mark_path(self, pts, v: int, spread: int) -> None:
-        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``."""
-        if len(pts) < 2:
-            return
-        import numpy as np
+        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``.
 
-        xy = np.array(pts, dtype=float)
-        self._mark_segments(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1], v, spread)
-
-    def _mark_segments(self, x0, y0, x1, y1, v: int, spread: int) -> None:
-        """Mark the cells stepped on along segments (arrays of their ends), grown by
-        ``spread`` cells each way (clipped to the rows of the page; a cell whose growth
-        would leave the page sideways is not marked), as ``v`` in ``lines``.  Each segment
-        is stepped at t = k / n, n from its length."""
-        import numpy as np
-
+        The path is stepped segment by segment; the cells stepped on, grown by ``spread``,
+        are painted as runs."""
         c = self.CELL
         gw, gh = self.gw, self.gh
         step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
-        ddx, ddy = x1 - x0, y1 - y0
-        v_len = np.hypot(ddx, ddy) / step
-        n = np.minimum(v_len.astype(np.intp) + 1, 60)  # (at least 1)
-        # (math.hypot may round the last bit otherwise: near a whole number, as it has it)
-        for r in np.flatnonzero(np.abs(v_len - np.rint(v_len)) < 1e-6).tolist():
-            n[r] = max(1, min(int(math.hypot(float(ddx[r]), float(ddy[r])) / step) + 1, 60))
-        cnt = n + 1
-        seg = np.repeat(np.arange(len(n)), cnt)
-        first = np.cumsum(cnt) - cnt
-        k = np.arange(int(cnt.sum())) - np.repeat(first, cnt)
-        t = k / n[seg]
-        i = ((x0[seg] + ddx[seg] * t) / c).astype(np.intp)
-        j = ((y0[seg] + ddy[seg] * t) / c).astype(np.intp)
-        keep = (i >= spread) & (i < gw - spread)
-        i, j = i[keep], j[keep]
-        if spread:
-            grow = np.arange(-spread, spread + 1)
-            jj = j[:, None] + grow
-            at = (jj * gw + i[:, None])[(jj >= 0) & (jj < gh)]  # rows clipped to the page
-            self._lines_np[(at[:, None] + grow).ravel()] = v
-        else:
-            ok = (j >= 0) & (j < gh)
-            self._lines_np[j[ok] * gw + i[ok]] = v
+        reach = 2 * spread + 1  # a cell this far along a row still joins the run
+        hypot = math.hypot
+        runs = []
+        cj = ca = cb = None
+        lo, hi = spread, gw - spread
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            ddx, ddy = x1 - x0, y1 - y0
+            n = max(1, min(int(hypot(ddx, ddy) / step) + 1, 60))
+            for k in range(n + 1):
+                t = k / n
+                i = int((x0 + ddx * t) / c)
+                if lo <= i < hi:
+                    j = int((y0 + ddy * t) / c)
+                    if j == cj and ca - reach <= i <= cb + reach:
+                        if i < ca:
+                            ca = i
+                        elif i > cb:
+                            cb = i
+                    else:
+                        if cj is not None:
+                            runs.append((cj, ca, cb))
+                        cj, ca, cb = j, i, i
+        if cj is not None:
+            runs.append((cj, ca, cb))
+        lines = self.lines
+        gh1 = gh - 1
+        full = memoryview(bytes((v,)) * gw)
+        for j, a, b in runs:
+            a -= spread
+            w = b + spread - a + 1
+            run = full[:w]
+            for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
+                row = jj * gw + a
+                lines[row:row + w] = run
 
     def _own_boxes(self, p: int, q: int) -> tuple:
         """The two people's symbols, grown as rasterised: samples inside them are not
