@@ -44,6 +44,19 @@ def cubic_bezier(a: Pt, c1: Pt, c2: Pt, b: Pt, steps: int = 24) -> list[Pt]:
     return out
 
 
+def catmull_tangents(pts: Sequence[Pt]) -> list[Pt]:
+    """The tangent at each point of :func:`catmull_rom`: neighbour to neighbour, scaled
+    by the lengths of the two pieces meeting there."""
+    n = len(pts)
+    dist = math.dist
+    tans = []
+    for i in range(n):
+        a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
+        span = dist(a, pts[i]) + dist(pts[i], b) or 1.0
+        tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
+    return tans
+
+
 def catmull_rom(points: Sequence[Pt], steps: int = 8) -> list[Pt]:
     """A smooth curve through every point (Hermite pieces with tangents scaled to the
     neighbouring piece lengths, so unevenly spaced points do not overshoot or loop)."""
@@ -52,11 +65,7 @@ def catmull_rom(points: Sequence[Pt], steps: int = 8) -> list[Pt]:
     if n < 3:
         return pts
     dist = math.dist
-    tans = []
-    for i in range(n):
-        a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
-        span = dist(a, pts[i]) + dist(pts[i], b) or 1.0
-        tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
+    tans = catmull_tangents(pts)
     basis = []  # the Hermite weights at each step, the same for every piece
     for k in range(1, steps + 1):
         t = k / steps

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from genomap.drawing import style
 from genomap.drawing.paths import (
-    arrowhead, catmull_rom, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier,
+    arrowhead, catmull_rom, catmull_tangents, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier,
     sub_path, wave, zigzag,
 )
 from genomap.drawing.primitives import Ellipse, Fill, LineStyle, Polygon, Polyline, Primitive, Rect, Stroke
@@ -583,11 +583,7 @@ def _catmull_pieces(pts: tuple, steps: int):
     as lists of x and y (the first piece with the first point)."""
     n = len(pts)
     dist = math.dist
-    tans = []
-    for i in range(n):
-        a, b = pts[max(0, i - 1)], pts[min(n - 1, i + 1)]
-        span = dist(a, pts[i]) + dist(pts[i], b) or 1.0
-        tans.append(((b[0] - a[0]) / span, (b[1] - a[1]) / span))
+    tans = catmull_tangents(pts)
     cols = _HERMITE.get(steps)
     if cols is None:
         basis = []
