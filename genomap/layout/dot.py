@@ -301,7 +301,8 @@ class DotRun:
             stdin.seek(0)
             out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
             files += [out, err]
-            self._proc = subprocess.Popen([exe, f"-T{fmt}"], stdin=stdin, stdout=out, stderr=err)
+            self._proc = subprocess.Popen([exe, f"-T{fmt}"], stdin=stdin, stdout=out, stderr=err,
+                                          creationflags=NO_CONSOLE)
             stdin.close()
         except GraphvizMissing as exc:
             self._error = exc
@@ -376,6 +377,11 @@ class DotRun:
 
 
 _CANCELLED = "The layout was cancelled."
+
+
+# On Windows a console program started from a windowed application flashes up a
+# console window unless told not to: dot runs on every redraw, so never show one.
+NO_CONSOLE = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
 
 
 def _wait(proc: subprocess.Popen, timeout: float) -> bool:
