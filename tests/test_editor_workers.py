@@ -52,3 +52,17 @@ def test_small_family_drawn_at_once_and_failures_reported(qtbot):
     scheduler.request(_Snap(30, "y"))
     qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
     assert all(isinstance(f, RuntimeError) for f in failures)
+
+
+def test_an_edit_right_after_a_finished_layout_is_still_drawn(qtbot):
+    """A layout that finished (and was freed by the pool) while its result waited in the
+    event queue must not make the next request fail: the newest state is still drawn."""
+    scheduler = DrawScheduler(lambda snap: f"drawing of {snap.tag}", sync_threshold=10)
+    received = []
+    scheduler.drawing_ready.connect(lambda drawing, snap: received.append(drawing))
+    scheduler.request(_Snap(100, "before"))
+    assert scheduler.wait(5000)  # done in the worker; its result not yet delivered
+    scheduler.request(_Snap(100, "after the edit"))  # used to raise: the job was deleted
+    qtbot.waitUntil(lambda: not scheduler.busy, timeout=5000)
+    qtbot.wait(20)
+    assert received == ["drawing of after the edit"]

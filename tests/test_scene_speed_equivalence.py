@@ -182,3 +182,35 @@ def test_canvas_redraw_keeps_layers_and_detail(qtbot, drawings):
     view.set_zoom(2.0)
     assert all(item.isVisible() for item in view.primitive_items())
     assert all(isinstance(it, (PathItem, TextItem)) or it.data(DATA_REF) for it in view.primitive_items())
+
+
+def test_canvas_recovers_after_a_failed_redraw(qtbot, drawings, monkeypatch):
+    """A redraw that fails half-way (say, out of memory) leaves a canvas that zooms and
+    redraws normally afterwards, also when small text was hidden at the time."""
+    import genomap.ui.scene as scene_mod
+    from genomap.ui.canvas import GenogramView
+
+    a, b = drawings
+    view = GenogramView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_drawing(a)
+    view.set_zoom(0.05)  # most text hidden by the level of detail
+
+    def broken(item, prim):
+        raise MemoryError("simulated failure during a redraw")
+
+    monkeypatch.setitem(scene_mod._RESETTERS, Text, broken)
+    with pytest.raises(MemoryError):
+        view.set_drawing(b)
+    monkeypatch.undo()
+    view.set_zoom(2.0)  # used to raise: the hidden-text lists pointed at deleted items
+    view.set_drawing(b)
+    view.set_zoom(0.05)
+    view.set_drawing(a)
+    items = view.primitive_items()
+    _assert_tagged(items, a)
+    view.set_zoom(2.0)
+    assert all(item.isVisible() for item in view.primitive_items())

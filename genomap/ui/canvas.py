@@ -319,6 +319,9 @@ class GenogramView(QGraphicsView):
         self._items = []
         self._items_by_ref = {}
         self._layer_items = {}
+        self._text_groups = {}  # (nothing may point at old items if the refill fails)
+        self._lod_hidden_sizes = set()
+        self._person_boxes = {}
         try:
             items = refill_scene(self.scene(), old, drawing.primitives)
         except BaseException:

@@ -80,7 +80,13 @@ class DrawScheduler(QObject):
             self.drawing_ready.emit(drawing, snapshot)
             return
         for old_gen, old_job in list(self._jobs.items()):  # not started yet: no need to start it at all
-            if self.pool.tryTake(old_job):
+            try:
+                taken = self.pool.tryTake(old_job)
+            except RuntimeError:
+                # it already ran and the pool deleted it; its result is on its way and
+                # will be dropped as stale
+                taken = False
+            if taken:
                 self._jobs.pop(old_gen, None)
                 self._snapshots.pop(old_gen, None)
         job = DrawJob(gen, snapshot, self.draw)
