@@ -15,19 +15,10 @@ import pytest
 from genomap.cli import main as cli_main
 from genomap.commands import command
 from genomap.connections import store
-from genomap.demo import build_demo
 from genomap.model.tables import Person
 from genomap.store.document import Document
 
 REFS = {"BF-2025-0412", "BF-2015-0877", "BF-2026-1103"}
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    path = tmp_path / "demo.genomap"
-    with Document.create(path) as doc:
-        build_demo(doc)
-    return path
 
 
 def _ids(doc):
@@ -36,8 +27,8 @@ def _ids(doc):
     return people["Darren Skelwith"], people["Darran Skelwyth"]
 
 
-def test_report_lists_the_risk_adult_first_with_families_children_and_the_possible_match(demo_path):
-    with Document.open(demo_path) as doc, doc.read() as s:
+def test_report_lists_the_risk_adult_first_with_families_children_and_the_possible_match(demo_file):
+    with Document.open(demo_file) as doc, doc.read() as s:
         report = store.connections_report(s)
     darren = report[0]
     assert darren.name == "Darren Skelwith" and darren.is_risk
@@ -56,8 +47,8 @@ def test_report_lists_the_risk_adult_first_with_families_children_and_the_possib
     assert [c.name for c in daz.families[0].children] == ["Bailey Brackley", "Harper Brackley"]
 
 
-def test_confirming_links_the_records_in_one_undoable_edit(demo_path):
-    doc = Document.open(demo_path)
+def test_confirming_links_the_records_in_one_undoable_edit(demo_file):
+    doc = Document.open(demo_file)
     darren, daz = _ids(doc)
     with doc.read() as s:
         keep, merge = store.choose_kept(s, darren, daz)
@@ -73,7 +64,7 @@ def test_confirming_links_the_records_in_one_undoable_edit(demo_path):
     cmd.redo(doc)
     doc.close()
 
-    with Document.open(demo_path) as doc, doc.read() as s:  # reopened: it is in the file
+    with Document.open(demo_file) as doc, doc.read() as s:  # reopened: it is in the file
         report = store.connections_report(s)
         (linked,) = [p for p in report if p.person_id == darren]
         assert {f.reference for f in linked.families} == REFS
@@ -91,25 +82,25 @@ def test_confirming_links_the_records_in_one_undoable_edit(demo_path):
         assert rows >= 5
 
 
-def test_rejecting_is_remembered_after_reopening(demo_path):
-    doc = Document.open(demo_path)
+def test_rejecting_is_remembered_after_reopening(demo_file):
+    doc = Document.open(demo_file)
     darren, daz = _ids(doc)
     doc.edit("Not the same person", lambda s: store.reject_match(s, daz, darren, "Team manager", "different man"))
     doc.close()
-    with Document.open(demo_path) as doc, doc.read() as s:
+    with Document.open(demo_file) as doc, doc.read() as s:
         report = store.connections_report(s)
         assert all(not p.possible_matches for p in report)
         assert [p.name for p in report] == ["Darren Skelwith"]  # still in two families
         assert store.build_index(s).matches_for(daz) == []
         (d,) = store.link_decisions(s)
         assert (d.person_a_id, d.person_b_id, d.decision.value) == (min(darren, daz), max(darren, daz), "rejected")
-    con = sqlite3.connect(demo_path)
+    con = sqlite3.connect(demo_file)
     assert con.execute("select decision, decided_by from matchdecision").fetchall() == [("rejected", "Team manager")]
     con.close()
 
 
-def test_index_follows_change_sets(demo_path):
-    with Document.open(demo_path) as doc:
+def test_index_follows_change_sets(demo_file):
+    with Document.open(demo_file) as doc:
         with doc.read() as s:
             index = store.build_index(s)
             case = s.execute(__import__("sqlalchemy").text("select id from 'case' order by id")).scalars().all()[0]
@@ -126,8 +117,8 @@ def test_index_follows_change_sets(demo_path):
         assert index.record(new_id).given_names == "Gav"
 
 
-def test_cli_json_shape_and_after_linking_all_three_families(demo_path, capsys):
-    assert cli_main(["connections", str(demo_path), "--json"]) == 0
+def test_cli_json_shape_and_after_linking_all_three_families(demo_file, capsys):
+    assert cli_main(["connections", str(demo_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, list) and data[0]["name"] == "Darren Skelwith"
     for person in data:
@@ -143,15 +134,15 @@ def test_cli_json_shape_and_after_linking_all_three_families(demo_path, capsys):
     assert pm["name"] == "Darran Skelwyth" and pm["families"][0]["reference"] == "BF-2026-1103"
     assert "'Daz' is a known short form of 'Darren'" in pm["explanation"]
 
-    assert cli_main(["connections", str(demo_path)]) == 0
+    assert cli_main(["connections", str(demo_file)]) == 0
     text = capsys.readouterr().out
     assert "RISK  Darren Skelwith" in text and "Possible match (strong, 93%)" in text
 
-    doc = Document.open(demo_path)
+    doc = Document.open(demo_file)
     darren, daz = _ids(doc)
     doc.edit("Link", lambda s: store.confirm_match(s, darren, daz, "tester"))
     doc.close()
-    assert cli_main(["connections", str(demo_path), "--json"]) == 0
+    assert cli_main(["connections", str(demo_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data) == 1 and {f["reference"] for f in data[0]["families"]} == REFS
     assert data[0]["possible_matches"] == []

@@ -13,20 +13,10 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 
 from genomap.commands import command, edits
-from genomap.demo import build_demo
 from genomap.model.tables import Person
-from genomap.store.document import Document
 from genomap.ui.main_window import MainWindow
 
 SHOTS = os.environ.get("GENOMAP_SCREENSHOTS")  # a folder: save PNGs of what the tests see
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.genomap"
-    with Document.create(path) as doc:
-        build_demo(doc)
-    return path
 
 
 @pytest.fixture

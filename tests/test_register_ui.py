@@ -17,7 +17,6 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from pypdf import PdfReader
 
 from genomap.commands import command, edits
-from genomap.demo import build_demo
 from genomap.model.enums import ParentLinkKind, ResidenceKind, TieKind
 from genomap.render.register_pdf import export_register_pdf
 from genomap.store.document import Document
@@ -39,20 +38,12 @@ def is_adult(snap, pid, day=DAY):
 
 
 @pytest.fixture
-def demo_path(tmp_path):
-    path = tmp_path / "demo.genomap"
-    with Document.create(path) as doc:
-        build_demo(doc)
-    return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, demo_path):
+def window(qtbot, tmp_path, demo_file):
     QStandardPaths.setTestModeEnabled(True)
     w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.show()
-    assert w.open_path(demo_path)
+    assert w.open_path(demo_file)
     w.set_case(next(c for c in _cases(w) if c[1].startswith("Thistlewood"))[0])
     w.set_as_at(DAY)
     w.register_dock.show()
@@ -183,8 +174,8 @@ def pdf_text(path: Path) -> str:
     return " ".join(text.split()) + " " + (reader.metadata.title or "")
 
 
-def test_redaction_profiles_remove_what_they_should(demo_path, tmp_path):
-    with Document.open(demo_path) as doc:
+def test_redaction_profiles_remove_what_they_should(demo_file, tmp_path):
+    with Document.open(demo_file) as doc:
         case_id = next(c.id for c in __import__("genomap.ui.data", fromlist=["x"]).list_cases(doc)
                        if c.label.startswith("BF-2025") or "Thistlewood" in c.label)
         snap = doc.snapshot(case_id)

@@ -15,7 +15,6 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
-from genomap.demo import build_demo
 from genomap.errors import is_user_facing
 from genomap.model.tables import Person
 from genomap.store import files, repository
@@ -51,14 +50,6 @@ def pragma(path, name):
         return con.execute(f"PRAGMA {name}").fetchone()[0]
     finally:
         con.close()
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.genomap"
-    with Document.create(path) as doc:
-        build_demo(doc)
-    return path
 
 
 # -- create and open -------------------------------------------------------------------

@@ -7,19 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from genomap.cli import main as cli_main
-from genomap.demo import build_demo
 from genomap.store import audit, server
 from genomap.store.document import Document
 
 from pg import dump
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.genomap"
-    with Document.create(path) as doc:
-        build_demo(doc)
-    return path
 
 
 def _file_doc(path):
