@@ -17,17 +17,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from genomap.drawing.builder import build_drawing
+from genomap.drawing.builder import build_drawing, prepare_drawing
 from genomap.drawing.options import DrawOptions
 from genomap.drawing.primitives import Drawing
 from genomap.layout.engine import Layout, cached_layout, start_cached_layout
 from genomap.perf import gc_paused
 from genomap.store.snapshot import FamilySnapshot
-
-try:  # the position-free half of the drawing, done while dot runs
-    from genomap.drawing.builder import prepare_drawing
-except ImportError:  # pragma: no cover - older builder
-    prepare_drawing = None
 
 
 def layout_family(snapshot: FamilySnapshot) -> Layout:
@@ -42,11 +37,8 @@ def draw_family(snapshot: FamilySnapshot, as_at: Optional[date] = None, options:
     with gc_paused():
         job = start_cached_layout(snapshot)  # dot starts now, in its own process
         try:
-            prep = prepare_drawing(snapshot, day, opts) if prepare_drawing is not None else None
+            prep = prepare_drawing(snapshot, day, opts)  # the position-free half, while dot runs
         except BaseException:
             job.cancel()
             raise
-        layout = job.result()
-        if prep is None:
-            return build_drawing(snapshot, layout, day, opts)
-        return build_drawing(snapshot, layout, day, opts, prep=prep)
+        return build_drawing(snapshot, job.result(), day, opts, prep=prep)
