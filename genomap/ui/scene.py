@@ -68,10 +68,8 @@ _REF_PX = 64.0  # reference pixel size of the font; scaled to each Text's point 
 
 # -- pens, brushes, fonts -----------------------------------------------------
 
-@lru_cache(maxsize=512)
-def _pen(stroke: Optional[Stroke]) -> QPen:
-    if stroke is None:
-        return QPen(Qt.PenStyle.NoPen)
+def _pen(stroke: Stroke) -> QPen:
+    """A new pen for ``stroke`` (items share them through :func:`_pen_for`)."""
     pen = QPen(QColor(stroke.color))
     pen.setWidthF(stroke.width)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -85,10 +83,8 @@ def _pen(stroke: Optional[Stroke]) -> QPen:
     return pen
 
 
-@lru_cache(maxsize=256)
-def _brush(fill: Optional[Fill]) -> QBrush:
-    if fill is None:
-        return QBrush(Qt.BrushStyle.NoBrush)
+def _brush(fill: Fill) -> QBrush:
+    """A new brush for ``fill`` (items share them through :func:`_brush_for`)."""
     return QBrush(QColor(fill.color))
 
 
@@ -423,7 +419,7 @@ def _item_kind(p: Primitive) -> type:
     t = type(p)
     if t is Polyline:
         return LineItem if len(p.points) == 2 else PathItem
-    return _ITEM_KINDS[t]
+    return _ITEM_KINDS.get(t)  # (None: no factory either; the caller says so)
 
 
 def _rect_path(p: Rect) -> QPainterPath:
@@ -508,17 +504,12 @@ def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
     layer_z = LAYER_Z
     factories = ITEM_FACTORIES
     resetters = _RESETTERS
-    kinds = _ITEM_KINDS
     items: list[QGraphicsItem] = []
     append = items.append
     fresh: list[QGraphicsItem] = []
     for i, p in enumerate(prims):
         t = type(p)
-        if t is Polyline:
-            kind = LineItem if len(p.points) == 2 else PathItem
-        else:
-            kind = kinds.get(t)
-        pool = pools.get(kind)
+        pool = pools.get(_item_kind(p))
         if pool:
             item = pool.pop()
             resetters[t](item, p)
