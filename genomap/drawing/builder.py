@@ -67,7 +67,8 @@ from genomap.drawing.primitives import (
     Rect, Stroke, Text,
 )
 from genomap.drawing.text import label_runs, person_label, text_width, wrap
-from genomap.drawing.ties import TieRouter, tie_geometry
+from genomap.drawing.tie_patterns import tie_geometry
+from genomap.drawing.ties import TieRouter
 from genomap.layout.engine import Layout, compact_layout, drop_parent, single_parent_side
 from genomap.layout.family import is_small
 from genomap.model.dates import PartialDate
@@ -103,7 +104,7 @@ PARTNER_STYLE: dict[PartnershipKind, LineStyle] = {
     PartnershipKind.ENGAGED: LineStyle.DASHED,
 }
 
-# tie kind -> (colour, label); the pattern is in _tie_geometry
+# tie kind -> (colour, label); the pattern is in tie_patterns.tie_geometry
 TIE_STYLE: dict[TieKind, tuple[str, str]] = {
     TieKind.CLOSE: ("#15803d", "Close"),
     TieKind.CONFLICT: ("#b45309", "Conflict"),

@@ -1,9 +1,8 @@
-"""Ties (emotional and abuse lines): routing around people, and each kind's pattern.
+"""Ties (emotional and abuse lines): routing around people.
 
 :class:`TieRouter` chooses the base curve of a tie between two people;
-:func:`tie_geometry` turns a base curve into the kind's primitives (zig-zags,
-double lines, chevrons, arrowheads), distinguishable in black and white.
-Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
+:func:`~genomap.drawing.tie_patterns.tie_geometry` then turns it into the kind's
+primitives.  Pure Python, no Qt or ReportLab: part of the renderer-agnostic drawing.
 """
 
 from __future__ import annotations
@@ -14,12 +13,8 @@ from operator import add, mul
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
-from genomap.drawing.paths import (
-    arrowhead, catmull_rom, catmull_tangents, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier,
-    sub_path, wave, zigzag,
-)
-from genomap.drawing.primitives import Ellipse, Fill, LineStyle, Polygon, Polyline, Primitive, Rect, Stroke
-from genomap.model.enums import TieKind
+from genomap.drawing.paths import catmull_rom, catmull_tangents, cubic_bezier, quad_bezier
+from genomap.drawing.primitives import Polyline, Rect
 
 if TYPE_CHECKING:
     from genomap.drawing.builder import _Builder
@@ -609,60 +604,3 @@ def _catmull_pieces(pts: tuple, steps: int):
             xs.insert(0, x0)
             ys.insert(0, y0)
         yield xs, ys
-
-
-def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]:
-    """The primitives of one tie along ``base`` (a polyline from source to target)."""
-    layer = "ties"
-    w = 1.3
-
-    def line(pts, width=w, st=LineStyle.SOLID):
-        return Polyline(tuple(pts), Stroke(colour, width, st), ref=ref, layer=layer)
-
-    out: list[Primitive] = []
-    end, direction = point_at(base, 1.0)
-    shorten = kind.directed
-    core = sub_path(base, 0.0, 1.0 - min(0.3, 7.0 / max(1.0, _len(base)))) if shorten else base
-    if kind is TieKind.CLOSE:
-        out += [line(offset(base, -1.8)), line(offset(base, 1.8))]
-    elif kind is TieKind.CONFLICT:
-        out.append(line(zigzag(base, 3.5, 8.0)))
-    elif kind is TieKind.HOSTILE:
-        out += [line(zigzag(base, 4.0, 8.0)), line(offset(base, -2.2), 0.9), line(offset(base, 2.2), 0.9)]
-    elif kind is TieKind.ESTRANGED:
-        out += [line(sub_path(base, 0.0, 0.42)), line(sub_path(base, 0.58, 1.0))]
-        for f in (0.42, 0.58):
-            p, d = point_at(base, f)
-            out.append(line(perpendicular(p, d, 5.0)))
-    elif kind is TieKind.DOMESTIC_ABUSE_PHYSICAL:
-        out += [line(core, 1.0), line(zigzag(core, 4.5, 7.0), 1.7)]
-    elif kind is TieKind.DOMESTIC_ABUSE_EMOTIONAL:
-        out.append(line(wave(core, 3.2, 11.0), 1.5))
-    elif kind is TieKind.COERCIVE_CONTROL:
-        out.append(line(core, 1.4))
-        n = max(1, min(int(_len(core) // 13), 120))  # (very long ties: marks spaced out)
-        for p, d in points_at(core, [i / n for i in range(1, n)]):
-            out.append(line(chevron(p, d, 3.6), 1.3))
-    elif kind is TieKind.SEXUAL_ABUSE:
-        out += [line(offset(core, -1.6), 1.2), line(offset(core, 1.6), 1.2)]
-        n = max(1, min(int(_len(core) // 10), 120))
-        for p, d in points_at(core, [i / n for i in range(1, n)]):
-            out.append(line(perpendicular(p, d, 4.0), 1.2))
-    elif kind is TieKind.NEGLECT:
-        out.append(line(core, 1.5, LineStyle.DASHED))
-    elif kind is TieKind.COURT_ORDERED_CONTACT:
-        out += [line(offset(base, -1.8), 1.1, LineStyle.DASHED), line(offset(base, 1.8), 1.1, LineStyle.DASHED)]
-    elif kind is TieKind.NO_CONTACT_ORDER:
-        out.append(line(core, 1.4))
-        p, d = point_at(core, 0.5)
-        out.append(Ellipse(p[0], p[1], 5.0, 5.0, Stroke(colour, 1.4), Fill("#ffffff"), ref=ref, layer=layer))
-        a, b = perpendicular(p, d, 0.0)
-        out.append(line(((p[0] - 3.5, p[1] + 3.5), (p[0] + 3.5, p[1] - 3.5)), 1.4))
-        del a, b
-    if kind.directed:
-        out.append(Polygon(arrowhead(end, direction, 7.5, 3.8), Stroke(colour, 0.8), Fill(colour), ref=ref, layer=layer))
-    return out
-
-
-def _len(pts) -> float:
-    return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
