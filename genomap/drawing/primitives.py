@@ -98,6 +98,18 @@ class Polyline:
     layer: str = "base"
 
 
+@dataclass(frozen=True)
+class MultiPolyline:
+    """Several open polylines drawn with one stroke, as one primitive: the marks along
+    a tie (chevrons, bars), the two strokes of a deceased person's X, a divorce's two
+    slashes.  Each path has at least two points."""
+
+    paths: tuple[tuple[Point, ...], ...]
+    stroke: Stroke = Stroke()
+    ref: Ref = None
+    layer: str = "base"
+
+
 # Where a text line's baseline sits below the top of its line box, as a fraction
 # of the font size (centres cap height and x-height in the 1.2 x size line box).
 TEXT_BASELINE = 0.93
@@ -143,7 +155,7 @@ class Text:
         return self.y + i * self.line_height + self.size * TEXT_BASELINE
 
 
-Primitive = Union[Rect, Ellipse, Polygon, Polyline, Text]
+Primitive = Union[Rect, Ellipse, Polygon, Polyline, MultiPolyline, Text]
 
 
 @dataclass(frozen=True)
