@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from genomap.drawing.primitives import (
-    DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, Polygon, Polyline,
-    Primitive, Rect, Stroke, Text,
+    DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, MultiPolyline, Polygon,
+    Polyline, Primitive, Rect, Stroke, Text,
 )
 from genomap.perf import gc_paused
 
@@ -199,6 +199,19 @@ def _polyline_path(points) -> QPainterPath:
     return path
 
 
+def _multipolyline_path(paths) -> QPainterPath:
+    """One painter path of several open polylines: moveTo each path's first point, lineTo the rest."""
+    path = QPainterPath()
+    move_to, line_to = path.moveTo, path.lineTo
+    for points in paths:
+        it = iter(points)
+        x, y = next(it)
+        move_to(x, y)
+        for x, y in it:
+            line_to(x, y)
+    return path
+
+
 _item_data = QGraphicsItem.data
 
 
@@ -223,7 +236,7 @@ class LineItem(QGraphicsLineItem):
 
 
 class PathItem(QGraphicsPathItem):
-    """A :class:`Rect` or a :class:`Polyline` of more than two points.
+    """A :class:`Rect`, a :class:`Polyline` of more than two points or a :class:`MultiPolyline`.
 
     (Rectangles stay paths: a QGraphicsRectItem is a little faster but antialiases a
     few edge pixels one level differently on screen.)
@@ -367,12 +380,19 @@ def _polyline_item(p: Polyline) -> QGraphicsItem:
     return item
 
 
+def _multipolyline_item(p: MultiPolyline) -> QGraphicsItem:
+    item = PathItem(_multipolyline_path(p.paths))
+    item.setPen(_pen_for(p.stroke))
+    return item
+
+
 # The one mapping from primitive type to item factory.
 ITEM_FACTORIES: dict[type, Callable[[Primitive], QGraphicsItem]] = {
     Rect: _rect_item,
     Ellipse: _ellipse_item,
     Polygon: _polygon_item,
     Polyline: _polyline_item,
+    MultiPolyline: _multipolyline_item,
     Text: _text_item,
 }
 
@@ -460,17 +480,26 @@ def _reset_polyline(item: QGraphicsItem, p: Polyline) -> None:
     item.setPen(_pen_for(p.stroke))
 
 
+def _reset_multipolyline(item: PathItem, p: MultiPolyline) -> None:
+    item.setPath(_multipolyline_path(p.paths))
+    item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
+    item.setPen(_pen_for(p.stroke))
+
+
 def _reset_text(item: TextItem, p: Text) -> None:
     # (an unchanged box repaints too: refill_scene has the whole scene repainted)
     item.setRect(*_text_box(p))
 
 
-_ITEM_KINDS: dict[type, type] = {Rect: PathItem, Ellipse: EllipseItem, Polygon: PolygonItem, Text: TextItem}
+_ITEM_KINDS: dict[type, type] = {
+    Rect: PathItem, Ellipse: EllipseItem, Polygon: PolygonItem, MultiPolyline: PathItem, Text: TextItem,
+}
 _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
     Rect: _reset_rect,
     Ellipse: _reset_ellipse,
     Polygon: _reset_polygon,
     Polyline: _reset_polyline,
+    MultiPolyline: _reset_multipolyline,
     Text: _reset_text,
 }
 
