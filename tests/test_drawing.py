@@ -8,7 +8,7 @@ import pytest
 
 from genomap.drawing.builder import TIE_STYLE
 from genomap.drawing.options import DrawOptions
-from genomap.drawing.primitives import Ellipse, LineStyle, Polygon, Polyline, Rect, Text
+from genomap.drawing.primitives import Ellipse, LineStyle, MultiPolyline, Polygon, Polyline, Rect, Text
 from genomap.drawing.text import person_label, wrap, text_width
 from genomap.layout.checks import run_checks
 from genomap.layout.engine import cached_layout
@@ -67,7 +67,7 @@ def keys(d):
                                         (Sex.UNKNOWN, Polygon)])
 def test_sex_symbols(sex, shape):
     d = draw_family(family([P(1, sex)]), DAY)
-    shapes = [p for p in prims_of(d, ("person", 1)) if not isinstance(p, (Text, Polyline))]
+    shapes = [p for p in prims_of(d, ("person", 1)) if not isinstance(p, (Text, Polyline, MultiPolyline))]
     assert len(shapes) == 1 and isinstance(shapes[0], shape)
     box = d.bounds[("person", 1)]
     assert box.w == pytest.approx(40) and box.h == pytest.approx(40)
@@ -77,14 +77,17 @@ def test_sex_symbols(sex, shape):
 
 def test_deceased_x_and_dates():
     d = draw_family(family([P(1, Sex.MALE, "1940", death=pd("2010"), deceased=True)]), DAY)
-    xs = prims_of(d, ("person", 1), Polyline)
-    assert len(xs) == 2  # the X
+    xs = prims_of(d, ("person", 1), MultiPolyline)
+    assert len(xs) == 1 and [len(path) for path in xs[0].paths] == [2, 2]  # the X: two strokes, one primitive
+    box = d.bounds[("person", 1)]
+    (a, b), (c, e) = xs[0].paths
+    assert a[0] < box.x + 1 and b[0] > box.right - 1 and c[0] > box.right - 1 and e[0] < box.x + 1  # corner to corner
     text = " ".join(l for t in prims_of(d, ("person", 1), Text) for l in t.lines)
     assert "b. 1940 – d. 2010" in text
     assert "symbol:deceased" in keys(d)
     # before the death: alive, no X, age shown
     d2 = draw_family(family([P(1, Sex.MALE, "1940", death=pd("2010"), deceased=True)]), date(2000, 6, 1))
-    assert not prims_of(d2, ("person", 1), Polyline)
+    assert not prims_of(d2, ("person", 1), MultiPolyline)
 
 
 def test_subject_double_outline_and_bold_name():
@@ -116,14 +119,18 @@ def test_pregnancy_symbols(outcome, key):
     elif outcome is PregnancyOutcome.TERMINATION:
         assert [p for p in ps if isinstance(p, Ellipse)] and len([p for p in ps if isinstance(p, Polyline)]) == 1
     else:
-        assert d.bounds[("person", 3)].w < 20 and len([p for p in ps if isinstance(p, Polyline)]) == 2
+        xs = [p for p in ps if isinstance(p, MultiPolyline)]
+        assert d.bounds[("person", 3)].w < 20 and len(xs) == 1 and len(xs[0].paths) == 2  # small, with an X
 
 
 def test_adopted_brackets_and_dashed_line():
     kid = P(3, born="2015", adopted=True)
     d = draw_family(couple_with_kids(kids=[kid], link_kind=ParentLinkKind.ADOPTIVE), DAY)
-    brackets = [p for p in prims_of(d, ("person", 3), Polyline) if len(p.points) == 4]
-    assert len(brackets) == 2
+    brackets = prims_of(d, ("person", 3), MultiPolyline)
+    assert len(brackets) == 1 and [len(path) for path in brackets[0].paths] == [4, 4]
+    box = d.bounds[("person", 3)]
+    left, right = brackets[0].paths
+    assert max(x for x, _ in left) <= box.x and min(x for x, _ in right) >= box.right  # either side
     line = prims_of(d, ("parent_link", 100), Polyline)
     assert line and line[0].stroke.style is LineStyle.DASHED
     assert {"symbol:adopted", "link:adoptive"} <= keys(d)

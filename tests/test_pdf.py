@@ -299,3 +299,29 @@ def test_characters_no_font_has_are_boxes_and_reported(tmp_path):
     assert set(r.missing_glyphs) == set("李小龙")
     text = pdftotext_pages(tmp_path / "c.pdf")[0]
     assert "□□□ Lee" in text
+
+
+def test_multipolyline_draws_every_one_of_its_strokes(tmp_path):
+    """A deceased person's X is one primitive: both strokes reach the paper."""
+    from genomap.drawing.primitives import MultiPolyline
+
+    x = MultiPolyline((((100, 100), (300, 300)), ((300, 100), (100, 300))), Stroke("#000000", 6.0))
+    d = Drawing(400, 400, (x,), ())
+    out = tmp_path / "x.pdf"
+    render_pdf(d, out, PdfOptions(as_at=AS_AT, appendix=False))
+    plan = pg.plan_pages(d, "A4")
+    img = _gray_page(out, tmp_path, dpi=30)
+    w, h = img.size
+    px = img.load()
+    a = plan.drawing_area
+    sx, sy = w / plan.page_w, h / plan.page_h
+    scale = min(a.w / d.width, a.h / d.height)
+
+    def ink(dx, dy):  # dx, dy in drawing points (y down), looked up on the page
+        x = a.x + (a.w - d.width * scale) / 2 + dx * scale
+        y = a.top - (a.h - d.height * scale) / 2 - dy * scale
+        return min(px[int(x * sx) + i, int((plan.page_h - y) * sy) + j] for i in (-1, 0, 1) for j in (-1, 0, 1)) < 128
+
+    assert ink(150, 150) and ink(250, 250)  # the first stroke
+    assert ink(250, 150) and ink(150, 250)  # the second
+    assert not ink(200, 110) and not ink(110, 200)  # nothing between them

@@ -75,3 +75,15 @@ def test_svg_of_a_real_family(tmp_path):
     shapes = [el for g in root.findall(f"{NS}g") for el in g]
     assert len(shapes) == n_text_lines + n_other
     assert "Marigold" in out.read_text("utf-8")
+
+
+def test_svg_multipolyline_is_one_path_of_its_polylines():
+    from genomap.drawing.primitives import MultiPolyline
+
+    marks = MultiPolyline((((10, 10), (20, 20)), ((20, 10), (15, 5), (10, 20))), Stroke("#123456", 1.3), ref=("tie", 1),
+                          layer="ties")
+    root = ET.fromstring(render_svg(Drawing(40, 40, (marks,), ())).encode("utf-8"))
+    paths = list(root.iter(f"{NS}path"))
+    assert len(paths) == 1
+    assert paths[0].get("d") == "M10,10 L20,20 M20,10 L15,5 L10,20"
+    assert paths[0].get("fill") == "none" and paths[0].get("stroke") == "#123456"

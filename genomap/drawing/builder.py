@@ -63,7 +63,7 @@ from genomap.drawing.paths import (
     simplify_orthogonal, sub_path, wave, zigzag,
 )
 from genomap.drawing.primitives import (
-    Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive,
+    Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, MultiPolyline, Polygon, Polyline, Primitive,
     Rect, Stroke, Text,
 )
 from genomap.drawing.text import label_runs, person_label, text_width, wrap
@@ -178,6 +178,12 @@ def _polyline(points, stroke, ref, layer="base") -> Polyline:
     return o
 
 
+def _multi(paths, stroke, ref, layer="base") -> MultiPolyline:
+    o = _new(MultiPolyline)
+    _setattr(o, "__dict__", {"paths": paths, "stroke": stroke, "ref": ref, "layer": layer})
+    return o
+
+
 def _text(x, y, lines, size, bold, italic, color, align, ref, layer, background) -> Text:
     o = _new(Text)
     _setattr(o, "__dict__", {"x": x, "y": y, "lines": lines, "size": size, "bold": bold, "italic": italic,
@@ -229,6 +235,7 @@ def _check_fast_fields() -> None:
         (Ellipse, _ellipse(1.0, 2.0, 3.0, 4.0, None, None, None, "base")),
         (Polygon, _polygon((), None, None, None, "base")),
         (Polyline, _polyline((), None, None, "base")),
+        (MultiPolyline, _multi((), None, None, "base")),
         (Text, _text(1.0, 2.0, (), 8.0, False, False, "#000000", Align.CENTER, None, "base", None)),
         (Text, _text_from(_text_template((), 8.0, False, False, "#000000", None, None), 1.0, 2.0)),
     )
@@ -454,7 +461,7 @@ class DrawingPrep:
                     inset = s / 4
                 ext = -4.0  # lines run a little beyond the outline, as hand-drawn genograms do
                 pp.xi = inset + ext
-                pp.mark_t = {"points": (), "stroke": _MARK_STROKE, "ref": ref, "layer": "base"}
+                pp.mark_t = (_MARK_STROKE, ref)
                 if preg is _P_NONE:
                     keys.append("symbol:deceased")
                     if "symbol:deceased" not in le:
@@ -467,13 +474,13 @@ class DrawingPrep:
                                 "italic": False, "color": style.TEXT, "align": _CENTER, "ref": ref, "layer": "base",
                                 "background": None}
             if p.adopted:
-                pp.bracket_t = {"points": (), "stroke": INK, "ref": ref, "layer": "base"}
+                pp.bracket_t = (INK, ref)
                 keys.append("symbol:adopted")
                 if "symbol:adopted" not in le:
                     self._entry("symbol:adopted", "Adopted (brackets)", lambda: (
                         Rect(13, 3, 12, 12, THIN_INK),
-                        Polyline(((12, 1), (9, 1), (9, 17), (12, 17)), THIN_INK),
-                        Polyline(((26, 1), (29, 1), (29, 17), (26, 17)), THIN_INK)))
+                        MultiPolyline((((12, 1), (9, 1), (9, 17), (12, 17)), ((26, 1), (29, 1), (29, 17), (26, 17))),
+                                      THIN_INK)))
         elif preg is _P_PREGNANCY:
             pp.kind = _KIND_PREGNANCY
             key_label = ("symbol:pregnancy", "Pregnancy")
@@ -703,17 +710,8 @@ class _Builder:
                 add(o)
                 if pp.mark_t is not None:  # deceased: X
                     i = pp.xi
-                    t = pp.mark_t
-                    o = new(Polyline)
-                    od = o.__dict__
-                    od.update(t)
-                    od["points"] = ((bx + i, top + i), (right - i, bottom - i))
-                    add(o)
-                    o = new(Polyline)
-                    od = o.__dict__
-                    od.update(t)
-                    od["points"] = ((right - i, top + i), (bx + i, bottom - i))
-                    add(o)
+                    add(_multi((((bx + i, top + i), (right - i, bottom - i)),
+                                ((right - i, top + i), (bx + i, bottom - i))), *pp.mark_t))
                 elif pp.age_t is not None:
                     o = new(Text)
                     od = o.__dict__
@@ -724,12 +722,8 @@ class _Builder:
                 if pp.bracket_t is not None:  # adopted: [ ]
                     gap = style.BRACKET_GAP
                     l, r, t, bt = bx - gap, right + gap, top - 3, bottom + 3
-                    for pts in (((l + 5, t), (l, t), (l, bt), (l + 5, bt)), ((r - 5, t), (r, t), (r, bt), (r - 5, bt))):
-                        o = new(Polyline)
-                        od = o.__dict__
-                        od.update(pp.bracket_t)
-                        od["points"] = pts
-                        add(o)
+                    add(_multi((((l + 5, t), (l, t), (l, bt), (l + 5, bt)), ((r - 5, t), (r, t), (r, bt), (r - 5, bt))),
+                               *pp.bracket_t))
             else:
                 g = self._draw_pregnancy(pp, x, top)
                 bounds[ref] = _box(g.box.x - d, top - d, g.box.w + d2, g.box.h + d2) if pp.subject else g.box
@@ -820,11 +814,8 @@ class _Builder:
             inset = b.w / 4
         ext = -4.0  # lines run a little beyond the outline, as hand-drawn genograms do
         i = inset + ext
-        st = Stroke(style.MARK, 1.3)
-        return [
-            Polyline(((b.x + i, b.y + i), (b.right - i, b.bottom - i)), st, ref=ref),
-            Polyline(((b.right - i, b.y + i), (b.x + i, b.bottom - i)), st, ref=ref),
-        ]
+        return [MultiPolyline((((b.x + i, b.y + i), (b.right - i, b.bottom - i)),
+                               ((b.right - i, b.y + i), (b.x + i, b.bottom - i))), _MARK_STROKE, ref=ref)]
 
     # -- partnerships ---------------------------------------------------------------
     def draw_unions(self) -> None:

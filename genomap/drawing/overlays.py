@@ -59,8 +59,8 @@ from genomap.analysis.risk import HARM_KINDS, active_flags, risk_adults
 from genomap.analysis.stays import stays_on
 from genomap.drawing.paths import arrowhead, point_at, quad_bezier
 from genomap.drawing.primitives import (
-    Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive, Rect,
-    Stroke, Text,
+    Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, MultiPolyline, Polygon, Polyline, Primitive, Rect,
+    Stroke, Text, points_of,
 )
 from genomap.drawing.text import text_width, wrap
 from genomap.model.enums import AgencyType, FactStatus, HouseholdType
@@ -170,9 +170,10 @@ def prim_box(p: Primitive) -> Box:
         return Box(p.x, p.y, p.w, p.h)
     if isinstance(p, Ellipse):
         return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    if isinstance(p, (Polygon, Polyline)):
-        xs = [q[0] for q in p.points]
-        ys = [q[1] for q in p.points]
+    if isinstance(p, (Polygon, Polyline, MultiPolyline)):
+        pts = points_of(p)
+        xs = [q[0] for q in pts]
+        ys = [q[1] for q in pts]
         return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
     w = max((text_width(line, p.size, p.bold, p.italic) for line in p.lines), default=0.0)
     x = p.x - w / 2 if p.align is Align.CENTER else (p.x - w if p.align is Align.RIGHT else p.x)

@@ -158,6 +158,13 @@ class Text:
 Primitive = Union[Rect, Ellipse, Polygon, Polyline, MultiPolyline, Text]
 
 
+def points_of(p: Union[Polygon, Polyline, MultiPolyline]) -> tuple[Point, ...]:
+    """All the points of a polygon, polyline or multi-polyline (for bounding boxes)."""
+    if type(p) is MultiPolyline:
+        return tuple(q for path in p.paths for q in path)
+    return p.points
+
+
 @dataclass(frozen=True)
 class Box:
     x: float

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from genomap.drawing import style
 from genomap.drawing.primitives import (
-    Align, Box, Drawing, Ellipse, Fill, Polygon, Polyline, Primitive, Rect, Stroke, Text,
+    Align, Box, Drawing, Ellipse, Fill, MultiPolyline, Polygon, Polyline, Primitive, Rect, Stroke, Text,
 )
 from genomap.drawing.text import wrap
 
@@ -32,6 +32,8 @@ def translate(p: Primitive, dx: float, dy: float) -> Primitive:
         return replace(p, cx=p.cx + dx, cy=p.cy + dy)
     if isinstance(p, (Polygon, Polyline)):
         return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
+    if isinstance(p, MultiPolyline):
+        return replace(p, paths=tuple(tuple((x + dx, y + dy) for x, y in path) for path in p.paths))
     if isinstance(p, Text):
         return replace(p, x=p.x + dx, y=p.y + dy)
     raise TypeError(type(p).__name__)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable
 
 from genomap.drawing import style
-from genomap.drawing.primitives import Box, Drawing, Ellipse, Polygon, Polyline, Rect, Text
+from genomap.drawing.primitives import Box, Drawing, Ellipse, MultiPolyline, MultiPolyline, Polygon, Polyline, Rect, Text, points_of
 from genomap.drawing.text import text_width, wrap
 from genomap.layout.engine import Layout
 from genomap.layout.family import birth_key
@@ -318,8 +318,9 @@ def _prim_box(p) -> Box:
         return Box(p.x, p.y, p.w, p.h)
     if isinstance(p, Ellipse):
         return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    xs = [x for x, _ in p.points]
-    ys = [y for _, y in p.points]
+    pts = points_of(p)
+    xs = [x for x, _ in pts]
+    ys = [y for _, y in pts]
     return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 

@@ -43,8 +43,8 @@ from reportlab.platypus import (
 )
 
 from genomap.drawing.primitives import (
-    DASH_PATTERNS, Align, Box, Drawing, Ellipse, LegendEntry, Polygon, Polyline, Primitive, Rect,
-    Stroke, Text,
+    DASH_PATTERNS, Align, Box, Drawing, Ellipse, LegendEntry, MultiPolyline, Polygon, Polyline, Primitive, Rect,
+    Stroke, Text, points_of,
 )
 from genomap.render import page as pg
 
@@ -220,9 +220,10 @@ def primitive_box(p: Primitive, fonts: FontBook) -> Box:
         return Box(p.x, p.y, p.w, p.h)
     if isinstance(p, Ellipse):
         return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    if isinstance(p, (Polygon, Polyline)):
-        xs = [q[0] for q in p.points] or [0.0]
-        ys = [q[1] for q in p.points] or [0.0]
+    if isinstance(p, (Polygon, Polyline, MultiPolyline)):
+        pts = points_of(p)
+        xs = [q[0] for q in pts] or [0.0]
+        ys = [q[1] for q in pts] or [0.0]
         return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
     if isinstance(p, Text):
         return _text_box(p, fonts)
@@ -318,6 +319,12 @@ class PdfPainter:
         elif isinstance(p, Polyline):
             if self._stroke(p.stroke) and len(p.points) >= 2:
                 c.drawPath(_poly_path(c, p.points, closed=False), stroke=1, fill=0)
+        elif isinstance(p, MultiPolyline):
+            if self._stroke(p.stroke):
+                path = c.beginPath()
+                for pts in p.paths:
+                    _add_poly(path, pts)
+                c.drawPath(path, stroke=1, fill=0)
 
     def text(self, p: Text) -> None:
         c = self.c
@@ -349,6 +356,14 @@ def _num(v: float) -> str:
 def _poly_path(c: Canvas, points, closed: bool):
     """A path through drawing points (y flipped), written with the fast number formatter."""
     path = c.beginPath()
+    _add_poly(path, points)
+    if closed:
+        path.close()
+    return path
+
+
+def _add_poly(path, points) -> None:
+    """Add an open subpath through drawing points (y flipped) to a ReportLab path."""
     code = getattr(path, "_code", None)
     if code is None:  # a ReportLab without the internal list: the public API does the same
         path.moveTo(points[0][0], -points[0][1])
@@ -358,9 +373,6 @@ def _poly_path(c: Canvas, points, closed: bool):
         x0, y0 = points[0]
         path.moveTo(x0, -y0)  # through the API once: it arms the path's own bookkeeping
         code.extend(f"{_num(x)} {_num(-yy)} l" for x, yy in points[1:])
-    if closed:
-        path.close()
-    return path
 
 
 def _ellipse_path(c: Canvas, cx: float, cy: float, rx: float, ry: float):

@@ -15,7 +15,7 @@ from typing import Iterable, Optional, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from genomap.drawing.primitives import (
-    DASH_PATTERNS, FONT_FAMILIES, TEXT_BASELINE, Align, Drawing, Ellipse, Polygon, Polyline,
+    DASH_PATTERNS, FONT_FAMILIES, TEXT_BASELINE, Align, Drawing, Ellipse, MultiPolyline, Polygon, Polyline,
     Primitive, Rect, Stroke, Text,
 )
 
@@ -73,6 +73,9 @@ def primitive_svg(p: Primitive, dx: float = 0.0, dy: float = 0.0) -> str:
     if isinstance(p, Polyline):
         pts = _points((x + dx, y + dy) for x, y in p.points)
         return f'<polyline points="{pts}" fill="none"{_stroke(p.stroke)}/>'
+    if isinstance(p, MultiPolyline):
+        d = " ".join("M" + " L".join(f"{_n(x + dx)},{_n(y + dy)}" for x, y in path) for path in p.paths)
+        return f'<path d="{d}" fill="none"{_stroke(p.stroke)}/>'
     if isinstance(p, Text):
         style = ""
         if p.bold:
