@@ -82,3 +82,25 @@ def test_a_failure_while_preparing_leaves_no_graphviz_process(monkeypatch):
     drawing = pipeline.draw_family(snap, date(2024, 6, 1))
     assert len([p for p in drawing.primitives if p.ref and p.ref[0] == "person"]) >= len(snap.people)
     clear_cache()
+
+
+def test_the_preparation_is_reported_while_dot_runs_and_only_then():
+    snap = generate_family(4, 120)
+    day = date(2024, 6, 1)
+    clear_cache()
+    reported = []
+    drawing = pipeline.draw_family(snap, day, on_prepared=reported.append)
+    assert len(reported) == 1 and reported[0].as_at == day and reported[0].snapshot is snap
+    assert set(reported[0].person) >= {k[1] for k in drawing.bounds if k[0] == "person"}
+    # the layout cached: nothing to wait for, nothing reported
+    pipeline.draw_family(snap, day, on_prepared=reported.append)
+    assert len(reported) == 1
+    # a draw function that does not pass on_prepared reports to its thread's listener
+    clear_cache()
+    heard = []
+    with pipeline.reporting_preps(heard.append):
+        assert pipeline.draw_family(snap, day).primitives == drawing.primitives
+    clear_cache()
+    pipeline.draw_family(snap, day)  # outside the block (dot running again): not heard
+    assert len(heard) == 1
+    clear_cache()

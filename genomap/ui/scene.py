@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from genomap.drawing.primitives import (
-    DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, MultiPolyline, Polygon,
-    Polyline, Primitive, Rect, Stroke, Text,
+    DASH_PATTERNS, FONT_FAMILIES, TEXT_BASELINE, Align, Drawing, Ellipse, Fill, MultiPolyline,
+    Polygon, Polyline, Primitive, Rect, Stroke, Text,
 )
+from genomap.drawing.shapes import _KEYS as _SHAPE_KEYS, expected_shapes
 from genomap.perf import gc_paused
 
 
@@ -236,16 +237,23 @@ class LineItem(QGraphicsLineItem):
 
 
 class PathItem(QGraphicsPathItem):
-    """A :class:`Rect`, a :class:`Polyline` of more than two points or a :class:`MultiPolyline`.
+    """A :class:`Polyline` of more than two points or a :class:`MultiPolyline`."""
+
+    data = _tagged_data
+
+
+class RectItem(PathItem):
+    """A :class:`Rect`: its path in its own coordinates (top-left corner at (0, 0)),
+    placed with ``setPos``.
 
     (Rectangles stay paths: a QGraphicsRectItem is a little faster but antialiases a
     few edge pixels one level differently on screen.)
     """
 
-    data = _tagged_data
-
 
 class EllipseItem(QGraphicsEllipseItem):
+    """An :class:`Ellipse`: its rect in its own coordinates (centre at (0, 0)), placed with ``setPos``."""
+
     data = _tagged_data
 
 
@@ -258,6 +266,8 @@ class TextItem(QGraphicsRectItem):
 
     A rectangle item without pen or brush whose rect is the text's box, so Qt asks
     C++ for the bounds (indexing, hit tests, updates) and calls Python only to paint.
+    Like every item with a shape (:mod:`genomap.drawing.shapes`) it is drawn in its
+    own coordinates, the text's anchor at (0, 0), and placed with ``setPos``.
     ``TextItem(text)`` for one-off use; :func:`build_scene_items` makes them with
     :func:`_text_item`, which skips the Python ``__init__``.
     """
@@ -266,6 +276,7 @@ class TextItem(QGraphicsRectItem):
 
     def __init__(self, text: Text):
         super().__init__(*_text_box(text))
+        self.setPos(text.x, text.y)
         self.setPen(_NO_PEN)
         self.primitive = text
 
@@ -284,35 +295,27 @@ class TextItem(QGraphicsRectItem):
         return [_advance(line, t.bold, t.italic) * s for line in t.lines]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
+        # in the item's coordinates: the text's anchor (x, y) is (0, 0)
         t = self.primitive
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setFont(_font(t.bold, t.italic))
         painter.setPen(QColor(t.color))
         s = t.size / _REF_PX
+        lh = t.line_height
         widths = self._widths
         if t.background:
             painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(t.background))
             for i, w in enumerate(widths):
-                if t.align is Align.CENTER:
-                    x = t.x - w / 2
-                elif t.align is Align.RIGHT:
-                    x = t.x - w
-                else:
-                    x = t.x
-                painter.drawRect(QRectF(x - 1, t.y + i * t.line_height, w + 2, t.line_height))
+                x = -w / 2 if t.align is Align.CENTER else (-w if t.align is Align.RIGHT else 0.0)
+                painter.drawRect(QRectF(x - 1, i * lh, w + 2, lh))
             painter.restore()
         for i, (line, w) in enumerate(zip(t.lines, widths)):
-            if t.align is Align.CENTER:
-                x = t.x - w / 2
-            elif t.align is Align.RIGHT:
-                x = t.x - w
-            else:
-                x = t.x
+            x = -w / 2 if t.align is Align.CENTER else (-w if t.align is Align.RIGHT else 0.0)
             painter.save()
-            painter.translate(x, t.baseline(i))
+            painter.translate(x, i * lh + t.size * TEXT_BASELINE)
             painter.scale(s, s)
             painter.drawText(QPointF(0, 0), line)
             painter.restore()
@@ -320,19 +323,26 @@ class TextItem(QGraphicsRectItem):
 
 
 def _text_box(text: Text) -> tuple[float, float, float, float]:
-    """The text's box: the widest line (Qt's advance, cached) plus 1 pt around."""
-    lines = text.lines
-    bold, italic = text.bold, text.italic
-    if len(lines) == 1:
-        w = _advance(lines[0], bold, italic)
-    elif lines:
-        w = max([_advance(line, bold, italic) for line in lines])
-    else:
-        w = 0.0
-    w *= text.size / _REF_PX
-    align = text.align
-    x0 = text.x - w / 2 if align is _CENTER else (text.x - w if align is _RIGHT else text.x)
-    return x0 - 1, text.y - 1, w + 2, len(lines) * (text.size * 1.2) + 2
+    """The text's box around its anchor: the widest line (Qt's advance) plus 1 pt around.
+
+    Cached by everything the box depends on (labels repeat, and redraws repeat them all).
+    """
+    key = (text.lines, text.size, text.bold, text.italic, text.align._value_)
+    box = _BOXES.get(key)
+    if box is None:
+        lines = text.lines
+        bold, italic = text.bold, text.italic
+        w = max([_advance(line, bold, italic) for line in lines], default=0.0) * (text.size / _REF_PX)
+        align = text.align
+        x0 = -w / 2 if align is _CENTER else (-w if align is _RIGHT else 0.0)
+        if len(_BOXES) >= _BOXES_MAX:
+            _BOXES.clear()
+        box = _BOXES[key] = (x0 - 1, -1.0, w + 2, len(lines) * (text.size * 1.2) + 2)
+    return box
+
+
+_BOXES: dict[tuple, tuple[float, float, float, float]] = {}
+_BOXES_MAX = 50000
 
 
 _CENTER, _RIGHT = Align.CENTER, Align.RIGHT
@@ -343,19 +353,23 @@ _init_rect_item = QGraphicsRectItem.__init__
 def _text_item(p: Text) -> QGraphicsItem:
     item = _new_text(TextItem)
     _init_rect_item(item, *_text_box(p))
+    item.setPos(p.x, p.y)
     item.setPen(_NO_PEN)
     return item
 
 
 def _rect_item(p: Rect) -> QGraphicsItem:
-    item = PathItem(_rect_path(p))
+    item = RectItem(_rect_path(p))
+    item.setPos(p.x, p.y)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
     return item
 
 
 def _ellipse_item(p: Ellipse) -> QGraphicsItem:
-    item = EllipseItem(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    rx, ry = p.rx, p.ry
+    item = EllipseItem(-rx, -ry, 2 * rx, 2 * ry)
+    item.setPos(p.cx, p.cy)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
     return item
@@ -443,22 +457,36 @@ def _item_kind(p: Primitive) -> type:
 
 
 def _rect_path(p: Rect) -> QPainterPath:
-    path = QPainterPath()
-    if p.radius > 0:
-        path.addRoundedRect(p.x, p.y, p.w, p.h, p.radius, p.radius)
-    else:
-        path.addRect(p.x, p.y, p.w, p.h)
+    """The rectangle's outline with its top-left corner at (0, 0) (shared: paths are
+    implicitly shared in Qt, and people's symbols and badges repeat a few sizes)."""
+    key = (p.w, p.h, p.radius)
+    path = _RECT_PATHS.get(key)
+    if path is None:
+        path = QPainterPath()
+        if p.radius > 0:
+            path.addRoundedRect(0.0, 0.0, p.w, p.h, p.radius, p.radius)
+        else:
+            path.addRect(0.0, 0.0, p.w, p.h)
+        if len(_RECT_PATHS) >= _BOXES_MAX:
+            _RECT_PATHS.clear()
+        _RECT_PATHS[key] = path
     return path
 
 
-def _reset_rect(item: PathItem, p: Rect) -> None:
+_RECT_PATHS: dict[tuple, QPainterPath] = {}
+
+
+def _reset_rect(item: RectItem, p: Rect) -> None:
     item.setPath(_rect_path(p))
+    item.setPos(p.x, p.y)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
 
 
 def _reset_ellipse(item: EllipseItem, p: Ellipse) -> None:
-    item.setRect(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    rx, ry = p.rx, p.ry
+    item.setRect(-rx, -ry, 2 * rx, 2 * ry)
+    item.setPos(p.cx, p.cy)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
 
@@ -476,23 +504,22 @@ def _reset_polyline(item: QGraphicsItem, p: Polyline) -> None:
         item.setLine(x0, y0, x1, y1)
     else:
         item.setPath(_polyline_path(pts))
-        item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
     item.setPen(_pen_for(p.stroke))
 
 
 def _reset_multipolyline(item: PathItem, p: MultiPolyline) -> None:
     item.setPath(_multipolyline_path(p.paths))
-    item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
     item.setPen(_pen_for(p.stroke))
 
 
 def _reset_text(item: TextItem, p: Text) -> None:
     # (an unchanged box repaints too: refill_scene has the whole scene repainted)
     item.setRect(*_text_box(p))
+    item.setPos(p.x, p.y)
 
 
 _ITEM_KINDS: dict[type, type] = {
-    Rect: PathItem, Ellipse: EllipseItem, Polygon: PolygonItem, MultiPolyline: PathItem, Text: TextItem,
+    Rect: RectItem, Ellipse: EllipseItem, Polygon: PolygonItem, MultiPolyline: PathItem, Text: TextItem,
 }
 _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
     Rect: _reset_rect,
@@ -505,60 +532,205 @@ _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
 
 
 def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
-                 primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
+                 primitives: Iterable[Primitive], primed: Optional["PrimedItems"] = None) -> list[QGraphicsItem]:
     """Make ``scene`` show ``primitives`` instead of ``old_items`` (items this module made
     that are in ``scene``); return exactly one item per primitive, in drawing order.
 
-    Old items are reused for primitives needing the same kind of item, new ones are
-    made and added for the rest, and old items left over are removed from the scene.
-    Reused items change their place in Qt's insertion order, so every item's z value
-    is its layer's z plus ``index / count`` (below 1, while layers are at least 2
-    apart): items then stack by layer and, within a layer, in drawing order, exactly
-    as :func:`build_scene_items`' insertion order does.  Visibility is left as it was.
+    Each primitive with a shape (:mod:`genomap.drawing.shapes`) first takes an old item
+    of the same shape, which only moves (``setPos``).  Every other primitive takes an
+    old item of the kind it needs, reset in a few calls, else one of the ``primed``
+    items of its shape (made while ``dot`` ran, see :func:`prime_items`), which moves
+    and joins the scene, else a new one is made.  Old items left over are removed
+    from the scene; primed ones no primitive claims stay in ``primed``, in no scene
+    (drop it when convenient: deleting an item costs about what making one does).
+
+    Items stack by layer and, within a layer, in drawing order, as with
+    :func:`build_scene_items`.  When no old item is reused (a first drawing, or one of
+    another family) that is what adding the items in drawing order gives, each with its
+    layer's z; reused items keep their old place in Qt's insertion order, so then every
+    item's z value is its layer's z plus ``index / count`` (below 1, while layers are at
+    least 2 apart).  Visibility is left as it was.
     """
     with gc_paused():
-        return _refill(scene, old_items, primitives)
+        return _refill(scene, old_items, primitives, primed)
 
 
-def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
-           primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
+def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitives: Iterable[Primitive],
+            primed: Optional["PrimedItems"]) -> list[QGraphicsItem]:
     # One repaint of everything instead of per-item bookkeeping: while a full update
     # is pending the scene does not track each changed item's old and new area.
     scene.update()
-    pools: dict[type, list[QGraphicsItem]] = {}
+    keys = _SHAPE_KEYS
+    # old items by shape (those with one), then the primed ones by shape
+    shaped: dict[tuple, list[QGraphicsItem]] = {}
+    loose: list[QGraphicsItem] = []
     for item in old_items:
-        pools.setdefault(type(item), []).append(item)
+        p = item.primitive
+        key = keys.get(type(p))
+        if key is None:
+            loose.append(item)
+        else:
+            k = key(p)
+            if k in shaped:
+                shaped[k].append(item)
+            else:
+                shaped[k] = [item]
+    made = primed._by_key if primed is not None else {}
     prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
-    step = 1.0 / max(len(prims), 1)
+    n = len(prims)
+    step = 1.0 / max(n, 1)
     layer_z = LAYER_Z
+    items: list = [None] * n
+    reused = 0
+    rest: list[tuple[int, Optional[tuple]]] = []  # (index, shape key) of primitives still without an item
+    ellipse = Ellipse
+    for i, p in enumerate(prims):
+        t = type(p)
+        key = keys.get(t)
+        if key is None:
+            rest.append((i, None))
+            continue
+        k = key(p)
+        pool = shaped.get(k)
+        if not pool:
+            rest.append((i, k))
+            continue
+        item = pool.pop()
+        reused += 1
+        if t is ellipse:
+            item.setPos(p.cx, p.cy)
+        else:
+            item.setPos(p.x, p.y)
+        item.primitive = p
+        items[i] = item
+    # The rest: an old item of the kind needed, reset (an old item left over costs its
+    # removal and deletion, more than a primed one saves), else a primed item of the
+    # shape, moved, else a new item.
+    pools: dict[type, list[QGraphicsItem]] = {}
+    for item in chain(loose, chain.from_iterable(shaped.values())):
+        t = type(item)
+        if t in pools:
+            pools[t].append(item)
+        else:
+            pools[t] = [item]
     factories = ITEM_FACTORIES
     resetters = _RESETTERS
-    items: list[QGraphicsItem] = []
-    append = items.append
-    fresh: list[QGraphicsItem] = []
-    for i, p in enumerate(prims):
+    for i, k in rest:
+        p = prims[i]
         t = type(p)
         pool = pools.get(_item_kind(p))
         if pool:
             item = pool.pop()
             resetters[t](item, p)
+            reused += 1
         else:
-            factory = factories.get(t)
-            if factory is None:
-                raise TypeError(f"no Qt item factory for {t.__name__}")
-            item = factory(p)
-            fresh.append(item)
+            pool = made.get(k) if k is not None else None
+            if pool:
+                item = pool.pop()
+                if t is ellipse:
+                    item.setPos(p.cx, p.cy)
+                else:
+                    item.setPos(p.x, p.y)
+            else:
+                factory = factories.get(t)
+                if factory is None:
+                    raise TypeError(f"no Qt item factory for {t.__name__}")
+                item = factory(p)
         item.primitive = p
-        item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
-        append(item)
+        items[i] = item
     add = scene.addItem
-    for item in fresh:
-        add(item)
+    if reused:
+        for i, (item, p) in enumerate(zip(items, prims)):
+            item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
+            if item.scene() is None:
+                add(item)
+    else:  # all new: insertion order stacks them (setZValue costs as much as addItem)
+        for item, p in zip(items, prims):
+            z = layer_z.get(p.layer)
+            if z:
+                item.setZValue(z)
+            add(item)
     remove = scene.removeItem
     for pool in pools.values():
         for item in pool:
             remove(item)
     return items
+
+
+# -- priming: items made while dot runs ------------------------------------------
+#
+# Most of a genogram's items (people's symbols, labels, ages, badges) look the same
+# wherever the layout puts them, and the drawing's preparation knows them before dot
+# has placed anyone (genomap.drawing.shapes).  The pipeline reports that preparation
+# while dot runs (draw_family's ``on_prepared``); making those items then, at the
+# origin, leaves refill_scene only moving them into place once the drawing is built.
+
+
+class PrimedItems:
+    """Items made ahead of a drawing for the shapes it is expected to have, by shape key
+    (each at the origin, in no scene); :func:`refill_scene` takes those it can use."""
+
+    __slots__ = ("_by_key", "count")
+
+    def __init__(self, by_key: dict[tuple, list[QGraphicsItem]], count: int):
+        self._by_key = by_key
+        self.count = count  # how many items were made
+
+    def unclaimed(self) -> list[QGraphicsItem]:
+        """The items no refill has taken (yet)."""
+        return list(chain.from_iterable(self._by_key.values()))
+
+
+def prime_items(shapes: Iterable[Primitive]) -> PrimedItems:
+    """Items for ``shapes`` (primitives at the origin, see :func:`genomap.drawing.shapes.expected_shapes`).
+
+    GUI thread only (text boxes are measured with Qt's font metrics).
+    """
+    ensure_gui_app()
+    keys = _SHAPE_KEYS
+    factories = ITEM_FACTORIES
+    by_key: dict[tuple, list[QGraphicsItem]] = {}
+    count = 0
+    with gc_paused():
+        for s in shapes:
+            t = type(s)
+            item = factories[t](s)
+            item.primitive = s  # tagged until a primitive claims it
+            k = keys[t](s)
+            if k in by_key:
+                by_key[k].append(item)
+            else:
+                by_key[k] = [item]
+            count += 1
+    return PrimedItems(by_key, count)
+
+
+class ItemPrimer:
+    """Hands items primed for the drawing being made to the scene that shows it.
+
+    The draw scheduler (:mod:`genomap.ui.workers`) calls :meth:`prime` on the GUI thread
+    with the preparation ``draw_family`` reports while dot runs; the canvas takes the
+    items with :meth:`take` when the drawing arrives.  Only the latest priming is kept.
+    Whoever takes them gets a forecast, not a promise: :func:`refill_scene` matches
+    items to primitives by shape and drops what nothing claims, so items primed for
+    another drawing cost time but never change a picture.
+    """
+
+    def __init__(self) -> None:
+        self._primed: Optional[PrimedItems] = None
+
+    def prime(self, prep) -> None:
+        """Make the items of ``prep``'s expected shapes (a DrawingPrep; GUI thread)."""
+        self._primed = None  # the previous ones first: they are out of date
+        self._primed = prime_items(expected_shapes(prep))
+
+    def take(self) -> Optional[PrimedItems]:
+        """The items primed last (once), or None."""
+        primed, self._primed = self._primed, None
+        return primed
+
+
+PRIMER = ItemPrimer()  # the application's: workers.DrawScheduler primes, canvas.GenogramView takes
 
 
 def populate_scene(scene: QGraphicsScene, drawing: Drawing, clear: bool = True) -> list[QGraphicsItem]:
@@ -608,6 +780,7 @@ def paint_drawing(painter: QPainter, drawing: Drawing, items: Optional[list[QGra
     for i in order:
         item = items[i]
         painter.save()
+        painter.translate(item.pos())  # items with a shape are drawn around their position
         painter.setPen(QPen())
         painter.setBrush(QBrush())
         item.paint(painter, option)
