@@ -1,5 +1,5 @@
 """Ties are routed fast without routing differently: the bounded scoring chooses what
-scoring every candidate in full would, the banded rasters hold what box-by-box filling
+scoring every candidate in full would, the banded raster holds what box-by-box filling
 would, and the segment-by-segment pattern helpers give the plain loops' points exactly."""
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ DAY = date(2024, 6, 1)
 
 
 class _FullRouter(TieRouter):
-    """Scores every candidate it tries in full: no bound, no probe."""
+    """Scores every candidate in full, no bound, and takes the lowest (the first on a draw)."""
 
-    def _scan(self, A, B, cand, n, own, cost, bound, probe=False, clear=False):
-        return super()._scan(A, B, cand, n, own, cost, None)
+    def _choose(self, p, q, A, B, d, nx, ny):
+        cands = self._candidates(p, q, d)
+        own = self._own(p, q)
+        scored = []
+        for cost, kind, how in cands[:8] if d > 1500 else cands:
+            cand, n = self._make(A, B, nx, ny, kind, how)
+            hits, along = self._scan(*self._samples(A, B, cand, n), own, cost, math.inf)
+            scored.append((hits * self.HIT + along + cost, cand))
+        return min(scored, key=lambda t: t[0])[1]
 
 
 def _ties(drawing):
@@ -41,49 +48,60 @@ def test_bounded_scoring_chooses_as_full_scoring(monkeypatch, seed, size):
     assert _ties(fast) and _ties(fast) == _ties(full)
 
 
-def test_rasters_as_boxes_filled_one_by_one(monkeypatch):
+def _fill(router, grid, v, x0, y0, x1, y1):
+    """Fill a box into a raster: the cells whose centre lies in it."""
+    c = router.CELL
+    i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(router.gw - 1, math.floor(x1 / c - 0.5))
+    j0, j1 = max(0, math.ceil(y0 / c - 0.5)), min(router.gh - 1, math.floor(y1 / c - 0.5))
+    for j in range(j0, j1 + 1):
+        for i in range(i0, i1 + 1):
+            grid[j * router.gw + i] = v
+
+
+def test_raster_as_boxes_filled_one_by_one(monkeypatch):
     routers = []
 
     class Keep(TieRouter):
         def __init__(self, b):
             super().__init__(b)
-            routers.append((self, bytes(self.obst), bytes(self.lines)))
+            routers.append((self, bytes(self.grid)))
 
     monkeypatch.setattr(builder, "TieRouter", Keep)
     snap = generate_family(2, 100)
     builder.build_drawing(snap, compute_layout(snap), DAY)
-    router, obst, lines = routers[0]
+    router, grid = routers[0]
     b = router.b
     m = router.MARGIN
-    ref_obst = bytearray(len(obst))
+    n = router.gw * router.gh
+    obst = bytearray(n)
     for tab in b.household_labels:
         if type(tab) is Rect:
-            router._fill(ref_obst, 3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m)
+            _fill(router, obst, 3, tab.x - m, tab.y - m, tab.x + tab.w + m, tab.y + tab.h + m)
     for pid in b.visible:
         lb = b.label_box.get(pid)
         if lb is not None:
-            router._fill(ref_obst, 1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m)
+            _fill(router, obst, 1, lb.x - m, lb.y - m, lb.right + m, lb.bottom + m)
     for pid in b.visible:
         sb = b.bounds[("person", pid)]
-        router._fill(ref_obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
-    assert any(ref_obst) and bytes(ref_obst) == obst
-    ref_lines = bytearray(len(lines))
+        _fill(router, obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
+    lines = bytearray(n)
     for line in b.lines:
         if type(line) is not Polyline:
             continue
         pts = line.points
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             if x0 == x1 or y0 == y1:
-                router._fill(ref_lines, 1, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
+                _fill(router, lines, 4, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
             else:  # cells stepped on, one by one
-                n = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / router.CELL) + 1, 60))
-                for k in range(n + 1):
-                    t = k / n
+                k = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / router.CELL) + 1, 60))
+                for s in range(k + 1):
+                    t = s / k
                     i = int((x0 + (x1 - x0) * t) / router.CELL)
                     j = int((y0 + (y1 - y0) * t) / router.CELL)
                     if 0 <= i < router.gw and 0 <= j < router.gh:
-                        ref_lines[j * router.gw + i] = 1
-    assert any(ref_lines) and bytes(ref_lines) == lines
+                        lines[j * router.gw + i] = 4
+    assert any(obst) and any(lines)
+    assert grid == bytes(o | k for o, k in zip(obst, lines)) + b"\x10"  # (and the cell off the page)
 
 
 # -- the plain loops the pattern helpers replaced -------------------------------------------

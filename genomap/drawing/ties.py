@@ -8,8 +8,8 @@ primitives.  Pure Python, no Qt or ReportLab: part of the renderer-agnostic draw
 from __future__ import annotations
 
 import math
-from itertools import accumulate, repeat
-from operator import add, mul
+from itertools import accumulate, chain, islice, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
@@ -18,6 +18,14 @@ from genomap.drawing.primitives import Polyline, Rect
 
 if TYPE_CHECKING:
     from genomap.drawing.builder import _Builder
+
+
+# Routing raster codes, one byte a cell: bits 0-1 the obstacle there (0 none, 1 label,
+# 2 symbol, 3 household tab), bits 2-3 the line there (a kinship line; a tie, which wins);
+# 16: off the page (only the one cell after the raster, where off-page samples are sent).
+_KIN, _TIE, _OFF = 4, 8, 16
+_MARK_KIN = bytes(c if c & _TIE else c | _KIN for c in range(256))
+_MARK_TIE = bytes(c & ~_KIN | _TIE for c in range(256))
 
 
 class TieRouter:
@@ -35,10 +43,11 @@ class TieRouter:
     bows.  Candidates are tried cheapest first with a bound, so a clear gentle curve
     costs one or two tries, and a candidate is given up as soon as it has entered
     obstacles enough that it can no longer win (which chooses exactly what scoring it in
-    full would).  Scoring samples the curve every few points on a raster of the page
-    (bytearrays), which keeps routing cheap in pure Python.  The k-th further
-    tie between the same pair shifts its ends and bow outwards so parallel ties never
-    lie on top of each other.
+    full would).  Scoring samples the curve every few points on one raster of the page
+    (a bytearray of codes: obstacle, line, own symbol), stepping each candidate as cubic
+    pieces by forward differences, lazily, so samples after a candidate is given up are
+    never computed.  The k-th further tie between the same pair shifts its ends and bow
+    outwards so parallel ties never lie on top of each other.
     """
 
     CELL = 5.0
@@ -58,8 +67,8 @@ class TieRouter:
         gw = self.gw = int(w / self.CELL) + 2
         gh = self.gh = int(h / self.CELL) + 2
         n = gw * gh
-        self.obst = bytearray(n)  # 0 free, 1 label, 2 symbol, 3 tab
-        self.lines = bytearray(n)  # 1 kinship line, 2 tie (max wins)
+        grid = self.grid = bytearray(n + 1)  # see the codes above
+        grid[n] = _OFF
         m = self.MARGIN
         boxes = []  # (value, x0, y0, x1, y1), in painting order: later boxes win
         for tab in b.household_labels:
@@ -74,10 +83,9 @@ class TieRouter:
         for pid in b.visible:
             sb = bounds[("person", pid)]
             boxes.append((2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m))
-        self._paint(self.obst, boxes)
-        # kinship lines, all 1 (so in any order): mostly one cell wide (a column, written
-        # with a stride) or one high
-        lines = self.lines
+        self._paint(grid, boxes)
+        # kinship lines, over the obstacles: mostly one cell wide (a column, marked with a
+        # stride) or one high
         c = self.CELL
         ceil, floor = math.ceil, math.floor
         gw1, gh1 = gw - 1, gh - 1
@@ -94,7 +102,7 @@ class TieRouter:
                     x0, x1 = x1, x0
                 if y1 < y0:
                     y0, y1 = y1, y0
-                # as _cells(x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+                # the cells whose centre lies within 2 points of the segment
                 i0, i1 = ceil((x0 - 2) / c - 0.5), floor((x1 + 2) / c - 0.5)
                 j0, j1 = ceil((y0 - 2) / c - 0.5), floor((y1 + 2) / c - 0.5)
                 if i0 < 0:
@@ -108,42 +116,21 @@ class TieRouter:
                 if i1 < i0 or j1 < j0:
                     continue
                 if i1 - i0 < j1 - j0:
-                    run = b"\x01" * (j1 - j0 + 1)
                     for i in range(i0, i1 + 1):
-                        lines[j0 * gw + i:j1 * gw + i + 1:gw] = run
+                        cells = slice(j0 * gw + i, j1 * gw + i + 1, gw)
+                        grid[cells] = grid[cells].translate(_MARK_KIN)
                 else:
-                    run = b"\x01" * (i1 - i0 + 1)
                     for j in range(j0, j1 + 1):
-                        lines[j * gw + i0:j * gw + i1 + 1] = run
+                        cells = slice(j * gw + i0, j * gw + i1 + 1)
+                        grid[cells] = grid[cells].translate(_MARK_KIN)
         for seg in diagonal:
-            self._mark_path(seg, 1, 0)
+            self._mark_path(seg, _MARK_KIN, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
-    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
-        """The cells i0..i1 x j0..j1 whose centre lies in a box (off by at most half a cell
-        either way), or None."""
-        c = self.CELL
-        i0, i1 = max(0, math.ceil(x0 / c - 0.5)), min(self.gw - 1, math.floor(x1 / c - 0.5))
-        j0, j1 = max(0, math.ceil(y0 / c - 0.5)), min(self.gh - 1, math.floor(y1 / c - 0.5))
-        if i1 < i0 or j1 < j0:
-            return None
-        return i0, i1, j0, j1
-
-    def _fill(self, grid: bytearray, v: int, x0: float, y0: float, x1: float, y1: float) -> None:
-        """Fill a box in a raster."""
-        cells = self._cells(x0, y0, x1, y1)
-        if cells is None:
-            return
-        i0, i1, j0, j1 = cells
-        gw = self.gw
-        run = bytes((v,)) * (i1 - i0 + 1)
-        for j in range(j0, j1 + 1):
-            grid[j * gw + i0:j * gw + i1 + 1] = run
-
     def _paint(self, grid: bytearray, boxes: list) -> None:
-        """Fill boxes (value, x0, y0, x1, y1) into an empty raster, in order, as :meth:`_fill`
-        would one by one -- but a band of rows that the same boxes cover is painted once
-        and copied down."""
+        """Fill boxes (value, x0, y0, x1, y1) -- the cells whose centre lies in each -- into
+        an empty raster, in order, later boxes over earlier ones; a band of rows that the
+        same boxes cover is painted once and copied down."""
         c = self.CELL
         gw1, gh1 = self.gw - 1, self.gh - 1
         ceil, floor = math.ceil, math.floor
@@ -183,11 +170,12 @@ class TieRouter:
                 j0, j1 = cuts[n], cuts[n + 1]
                 grid[j0 * gw:j1 * gw] = row * (j1 - j0)
 
-    def _mark_path(self, pts, v: int, spread: int) -> None:
-        """Mark the cells along a path (and ``spread`` cells around) as ``v`` in ``lines``.
+    def _mark_path(self, pts, table: bytes, spread: int) -> None:
+        """Mark the cells along a path (and ``spread`` cells around) in the raster, each
+        cell's code mapped by ``table`` (:data:`_MARK_KIN`, :data:`_MARK_TIE`).
 
         The path is stepped segment by segment; the cells stepped on, grown by ``spread``,
-        are painted as runs."""
+        are marked as runs."""
         c = self.CELL
         gw, gh = self.gw, self.gh
         step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
@@ -215,210 +203,92 @@ class TieRouter:
                         cj, ca, cb = j, i, i
         if cj is not None:
             runs.append((cj, ca, cb))
-        lines = self.lines
+        grid = self.grid
         gh1 = gh - 1
-        full = memoryview(bytes((v,)) * gw)
         for j, a, b in runs:
             a -= spread
             w = b + spread - a + 1
-            run = full[:w]
             for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
-                row = jj * gw + a
-                lines[row:row + w] = run
+                cells = slice(jj * gw + a, jj * gw + a + w)
+                grid[cells] = grid[cells].translate(table)
 
-    def _own_boxes(self, p: int, q: int) -> tuple:
-        """The two people's symbols, grown as rasterised: samples inside them are not
-        obstacles.  (x0, y0, x1, y1 of p's, of q's; and the raster cells that samples
-        inside them fall in, a quick first test.)"""
-        bp, bq = self.b.bounds[("person", p)], self.b.bounds[("person", q)]
+    def _own(self, p: int, q: int) -> tuple:
+        """The two people's symbols, grown as rasterised, in cell units (x0, y0, x1, y1 of
+        p's, of q's): samples inside them are not obstacles."""
+        bounds = self.b.bounds
+        inv = 1.0 / self.CELL
         e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
-        boxes = (bp.x - e, bp.y - e, bp.x + bp.w + e, bp.y + bp.h + e,
-                 bq.x - e, bq.y - e, bq.x + bq.w + e, bq.y + bq.h + e)
+        bp, bq = bounds[("person", p)], bounds[("person", q)]
+        return ((bp.x - e) * inv, (bp.y - e) * inv, (bp.x + bp.w + e) * inv, (bp.y + bp.h + e) * inv,
+                (bq.x - e) * inv, (bq.y - e) * inv, (bq.x + bq.w + e) * inv, (bq.y + bq.h + e) * inv)
+
+    def _samples(self, A, B, cand, n: int) -> tuple:
+        """The x and y of a candidate's samples, in cell units: ``n`` steps (a spline's
+        pieces share them), each piece stepped as a cubic by forward differences, lazily.
+        Samples off the page are moved to the cell after the raster (:data:`_OFF`); the
+        curve lies in its control points' hull, so that test is mostly not needed."""
         inv = 1.0 / self.CELL
-        gw = self.gw
-        cells: set[int] = set()
-        for x0, y0, x1, y1 in (boxes[:4], boxes[4:]):
-            # (int(v * inv) never decreases with v: a sample inside lands in these cells)
-            i0, i1 = int(x0 * inv), int(x1 * inv)
-            for j in range(int(y0 * inv), int(y1 * inv) + 1):
-                cells.update(range(j * gw + i0, j * gw + i1 + 1))
-        return boxes + (cells,)
-
-    def score_candidate(self, A, B, cand, n: int, p: int, q: int) -> tuple[float, float]:
-        """:meth:`score` of a candidate curve sampled at ``n`` steps."""
-        return self._scan(A, B, cand, n, self._own_boxes(p, q), 0.0, None)
-
-    def score(self, pts: list, p: int, q: int) -> tuple[float, float]:
-        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over lines/ties).
-
-        Samples inside the tie's own two symbols are skipped."""
-        hits, along, _, off = self._scan_xy([x for x, _ in pts], [y for _, y in pts], self._own_boxes(p, q), 0.0, None)
-        return hits + off, along
-
-    def _samples(self, A, B, cand, n: int, lazy: bool = False) -> tuple:
-        """The x and y of a candidate's ``n + 1`` samples.  Polynomial curves are stepped by
-        forward differences (accumulated, without a loop in Python)."""
-        kind = cand[0]
-        if kind == "s":
-            xs, ys = [], []
-            for px, py in _catmull_pieces((A,) + cand[1:-1] + (B,), max(3, n // (len(cand) - 1))):
-                xs += px
-                ys += py
-            return xs, ys
-        if kind == "q":
-            c1 = cand[1]
-            coef = [(0.0, a + b - 2 * c, 2 * (c - a), a) for a, c, b in ((A[0], c1[0], B[0]), (A[1], c1[1], B[1]))]
+        pieces = _bezier_pieces(A, B, cand)
+        if len(pieces) == 1:
+            x0, y0, x1, y1, x2, y2, x3, y3 = pieces[0]
+            xs, ys = _stepped(x0, x1, x2, x3, n, inv), _stepped(y0, y1, y2, y3, n, inv)
+            lx, hx, ly, hy = min(x0, x1, x2, x3), max(x0, x1, x2, x3), min(y0, y1, y2, y3), max(y0, y1, y2, y3)
         else:
-            c1, c2 = cand[1], cand[2]
-            coef = [(-a + 3 * c - 3 * e + b, 3 * a - 6 * c + 3 * e, 3 * (c - a), a)
-                    for a, c, e, b in ((A[0], c1[0], c2[0], B[0]), (A[1], c1[1], c2[1], B[1]))]
-        h = 1.0 / n
-        h2, h3 = h * h, h * h * h
-        out = []
-        for a3, a2, a1, a0 in coef:
-            d1, d2, d3 = a3 * h3 + a2 * h2 + a1 * h, 6 * a3 * h3 + 2 * a2 * h2, 6 * a3 * h3
-            # x[m+1] = x[m] + d1[m], d1[m+1] = d1[m] + d2[m], d2[m+1] = d2[m] + d3
-            if kind == "q":  # d3 == 0.0: d2 stays (it is never -0.0)
-                steps1 = accumulate(repeat(d2, n - 1), initial=d1)
-            else:
-                steps1 = accumulate(accumulate(repeat(d3, n - 2), initial=d2), initial=d1)
-            samples = accumulate(steps1, initial=a0)
-            out.append(samples if lazy else list(samples))
-        return out[0], out[1]
-
-    PROBE = 4  # a first pass looks at every PROBE-th sample, for a cheap lower bound
-
-    def _scan(self, A, B, cand, n: int, own: tuple, cost: float, bound, probe: bool = False,
-              clear: bool = False) -> tuple[float, float] | None:
-        """:meth:`score` of a candidate sampled at ``n`` steps; None as soon as it is
-        certain to enter an obstacle and to score no lower than ``bound`` (with its
-        preference ``cost``): first from every few samples, then from all in order."""
-        if cand[0] == "s":  # splines piece by piece: the later pieces often never needed
-            state = (0.0, 0.0, 0, 0)
-            for xs, ys in _catmull_pieces((A,) + cand[1:-1] + (B,), max(3, n // (len(cand) - 1))):
-                state = self._scan_xy(xs, ys, own, cost, bound, clear, state)
-                if state is None:
-                    return None
-            return state[0] + state[3], state[1]
-        if not probe:
-            # a Bezier curve lies in its control points' hull: with a point to spare for
-            # the stepping's rounding, none of its samples leaves the page -- and those after
-            # the candidate is given up are never computed
-            ctl = cand[1:-1] + (A, B)
-            xs = [c[0] for c in ctl]
-            ys = [c[1] for c in ctl]
-            inv = 1.0 / self.CELL
-            if (min(xs) >= 3 and min(ys) >= 3 and int((max(xs) + 1) * inv) < self.gw
-                    and int((max(ys) + 1) * inv) < self.gh):
-                xs, ys = self._samples(A, B, cand, n, lazy=True)
-                state = self._scan_xy(xs, ys, own, cost, bound, clear, onpage=True)
-                return None if state is None else (state[0] + state[3], state[1])
-        xs, ys = self._samples(A, B, cand, n)
-        if probe and self._probe(xs[2::self.PROBE], ys[2::self.PROBE], own, cost, bound):
-            return None
-        state = self._scan_xy(xs, ys, own, cost, bound, clear)
-        return None if state is None else (state[0] + state[3], state[1])
-
-    def _probe(self, xs: list, ys: list, own: tuple, cost: float, bound: float) -> bool:
-        """True if some of a candidate's samples show it cannot score below ``bound``.
-
-        Obstacle samples with no free (or own-symbol) sample between them may belong to
-        one entry; apart, to separate entries -- each worth at least the lightest weight.
-        Leaving the page counts 1."""
-        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, _ = own
-        inv = 1.0 / self.CELL
+            steps = max(3, n // len(pieces))
+            xs = chain.from_iterable(
+                islice(_stepped(x0, x1, x2, x3, steps, inv), 1 if k else 0, None)  # (the first is the last before)
+                for k, (x0, _, x1, _, x2, _, x3, _) in enumerate(pieces))
+            ys = chain.from_iterable(
+                islice(_stepped(y0, y1, y2, y3, steps, inv), 1 if k else 0, None)
+                for k, (_, y0, _, y1, _, y2, _, y3) in enumerate(pieces))
+            lx, hx = min(min(pc[0::2]) for pc in pieces), max(max(pc[0::2]) for pc in pieces)
+            ly, hy = min(min(pc[1::2]) for pc in pieces), max(max(pc[1::2]) for pc in pieces)
+        # (a point to spare for the stepping's rounding)
+        if lx >= 3 and ly >= 3 and (hx + 1) * inv < self.gw and (hy + 1) * inv < self.gh:
+            return xs, ys
+        lo = 2 * inv
         gw, gh = self.gw, self.gh
-        obst = self.obst
-        least = min(self.OBSTACLE_WEIGHT[1:])
-        HIT = self.HIT
-        hits = 0.0
-        off = 0
-        inside = False
-        for x, y in zip(xs, ys):
-            if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
-                inside = False
-                continue
-            i, j = int(x * inv), int(y * inv)
-            if x < 2 or y < 2 or i >= gw or j >= gh:
-                if not off:
-                    off = 1
-                    if (hits + off) * HIT + cost >= bound:
-                        return True
-                continue
-            k = j * gw + i
-            o = obst[k]
-            if not o:
-                inside = False
-            elif not inside:
-                inside = True
-                hits += least
-                if (hits + off) * HIT + cost >= bound:
-                    return True
-        return False
+        on = [(x, y) if lo <= x < gw and lo <= y < gh else (0.0, gh) for x, y in zip(xs, ys)]
+        return [x for x, _ in on], [y for _, y in on]
 
-    def _scan_xy(self, xs: list, ys: list, own: tuple, cost: float, bound, clear: bool = False,
-                 state: tuple = (0.0, 0.0, 0, 0), onpage: bool = False) -> tuple | None:
-        """Scan samples in order, from ``state`` (obstacle weight entered, cost of running
-        over lines and ties, obstacle code of the last sample, 1 if it left the page) to
-        the state after them -- or None once the candidate scores no lower than ``bound``."""
-        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, mine = own
-        inv = 1.0 / self.CELL
-        gw, gh = self.gw, self.gh
-        obst, lines = self.obst, self.lines
+    def _scan(self, xs, ys, own: tuple, cost: float, bound: float) -> tuple[float, float] | None:
+        """(weighted obstacles entered, + 1 if it leaves the page; cost of running over
+        lines and ties) of a candidate's samples -- or None as soon as it is certain to
+        score no lower than ``bound`` with its preference ``cost``.  An obstacle is entered
+        where a sample in it follows one outside it (or in the tie's own symbols)."""
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
+        grid, gw = self.grid, self.gw
         weight = self.OBSTACLE_WEIGHT
         line_cost = (0.0, self.LINE, self.TIE)
         HIT = self.HIT
-        hits, along, prev, off = state
-        if bound is None:
-            bound = math.inf
-        # (a candidate given up must touch something, or ``clear`` would miss it)
-        if not onpage and not xs:
-            return state
-        if onpage or (min(xs) >= 2 and min(ys) >= 2 and int(max(xs) * inv) < gw and int(max(ys) * inv) < gh):
-            # all on the page (int(v * inv) never decreases with v): no test for leaving it
-            for x, y in zip(xs, ys):
-                k = int(y * inv) * gw + int(x * inv)
-                if k in mine and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
-                    prev = 0
-                    continue
-                o = obst[k]
-                if o != prev:
-                    if o:
-                        hits += weight[o]
-                        if (hits + off) * HIT + along + cost >= bound:
-                            return None
-                    prev = o
-                o = lines[k]
-                if o:
-                    along += line_cost[o]
-                    if (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
-                        return None
-            return hits, along, prev, off
+        hits = along = 0.0
+        prev = off = 0
         for x, y in zip(xs, ys):
-            if (ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1):
+            code = grid[int(y) * gw + int(x)]
+            if not code:
                 prev = 0
                 continue
-            i, j = int(x * inv), int(y * inv)
-            if x < 2 or y < 2 or i >= gw or j >= gh:
+            o = code & 3
+            if o == 2 and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
+                prev = 0  # in its own symbol
+                continue
+            if code == _OFF:
                 if not off:
                     off = 1
                     if (hits + off) * HIT + along + cost >= bound:
                         return None
                 continue
-            k = j * gw + i
-            o = obst[k]
             if o != prev:
                 if o:
                     hits += weight[o]
                     if (hits + off) * HIT + along + cost >= bound:
                         return None
                 prev = o
-            o = lines[k]
-            if o:
-                along += line_cost[o]
-                if (hits or off or clear) and (hits + off) * HIT + along + cost >= bound:
+            if code & 12:
+                along += line_cost[code >> 2 & 3]
+                if (hits + off) * HIT + along + cost >= bound:
                     return None
-        return hits, along, prev, off
+        return hits + off, along
 
     def _curve(self, A, B, cand, steps: int) -> list:
         kind = cand[0]
@@ -440,37 +310,7 @@ class TieRouter:
             nx, ny = -nx, -ny  # positive bow = upwards / to the left: over a row, not through labels
         key = (p, q)
         if key not in self.chosen:
-            # cheapest first, bounded: stop when no later candidate can win, or once a
-            # good number have been tried and one of them touches nothing
-            best = None
-            best_sc = None
-            best_clear = False  # the best so far touches nothing: any obstacle rules a candidate out
-            tried = 0
-            clear = good = False
-            limit = 8 if d > 1500 else 64  # a tie across half a big family: a few tries only
-            own = self._own_boxes(p, q)
-            for cost, cand in self._candidates(p, q, A, B, d, nx, ny):
-                if best is not None and (cost >= best_sc or (clear and tried >= 24) or good
-                                         or tried >= limit):
-                    break
-                # (very long ties, across a big family, are sampled more coarsely)
-                n = max(8, min(self.MAX_SAMPLES, int(self._approx_len(A, B, cand) / self.STEP)))
-                tried += 1
-                # bounded: given up (None) once it has entered an obstacle and cannot win,
-                # which leaves ``clear`` as it was
-                scored = self._scan(A, B, cand, n, own, cost, best_sc, best_clear, clear)
-                if scored is None:
-                    continue
-                n_hits, along = scored
-                sc = n_hits * self.HIT + along + cost
-                clear = clear or n_hits == 0
-                if best is None or sc < best_sc:
-                    best = (sc, cand)
-                    best_sc = sc
-                    best_clear = n_hits == 0
-                    # touches nothing and hardly runs along any line: good enough
-                    good = n_hits == 0 and along <= 6.0
-            self.chosen[key] = best[1]
+            self.chosen[key] = self._choose(p, q, A, B, d, nx, ny)
         cand = self.chosen[key]
         if k:
             # parallel tie: shift the ends and the controls outwards
@@ -481,28 +321,66 @@ class TieRouter:
             cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
         steps = max(12, min(48, int(d / 10)))
         pts = self._clip(self._curve(A, B, cand, steps), p, q)
-        self._mark_path(pts, 2, 1)  # later ties keep off this one
+        self._mark_path(pts, _MARK_TIE, 1)  # later ties keep off this one
         return pts
 
-    @staticmethod
-    def _approx_len(A, B, cand) -> float:
-        pts = (A,) + cand[1:-1] + (B,)
-        return sum(math.dist(u, v) for u, v in zip(pts, pts[1:]))
+    def _choose(self, p, q, A, B, d, nx, ny) -> tuple:
+        """The candidate that scores lowest: obstacles entered, then running along lines
+        and ties, then preference cost; the cheaper on a draw.  (Only the 8 cheapest for a
+        tie across half a big family.)  Cheapest first, bounded: once a candidate's cost
+        alone reaches the best score so far, no later one can win; and a candidate is given
+        up as soon as it cannot (which chooses exactly what scoring each in full would)."""
+        cands = self._candidates(p, q, d)
+        own = self._own(p, q)
+        HIT = self.HIT
+        best = None
+        best_sc = math.inf
+        for cost, kind, how in cands[:8] if d > 1500 else cands:
+            if cost >= best_sc:
+                break
+            cand, n = self._make(A, B, nx, ny, kind, how)
+            xs, ys = self._samples(A, B, cand, n)
+            scored = self._scan(xs, ys, own, cost, best_sc)
+            if scored is not None:
+                best, best_sc = cand, scored[0] * HIT + scored[1] + cost
+        return best
 
-    def _candidates(self, p, q, A, B, d, nx, ny) -> list:
-        """(preference cost, curve), cheapest first."""
-        dx, dy = B[0] - A[0], B[1] - A[1]
-        out = []
-        for f, lo in ((0.07, 16.0), (0.13, 26.0), (0.2, 38.0), (0.3, 54.0), (0.42, 74.0)):
+    def _make(self, A, B, nx, ny, kind: str, how) -> tuple:
+        """A candidate from :meth:`_candidates`' kind and how, and how many steps to
+        sample it at."""
+        if kind == "q":
+            apex, bulge = how
+            c = (A[0] + (B[0] - A[0]) * bulge + nx * 2 * apex, A[1] + (B[1] - A[1]) * bulge + ny * 2 * apex)
+            cand = ("q", c, 1.0 if apex > 0 else -1.0)
+            length = math.dist(A, c) + math.dist(c, B)
+        else:
+            cand = how
+            pts = (A,) + cand[1:-1] + (B,)
+            length = sum(map(math.dist, pts, pts[1:]))
+        # (very long ties, across a big family, are sampled more coarsely)
+        return cand, max(8, min(self.MAX_SAMPLES, int(length / self.STEP)))
+
+    BOWS = ((0.07, 16.0), (0.13, 26.0), (0.2, 38.0), (0.3, 54.0), (0.42, 74.0))  # apex: f * chord, at least
+    SIDES = ((1.0, 0.0), (-1.0, 6.0))  # bow side (see route), preference cost
+    BULGES = ((0.5, 0.0), (0.3, 10.0), (0.7, 10.0))  # where along the chord the bow bulges most
+
+    def _candidates(self, p, q, d) -> list:
+        """(preference cost, kind, what makes the curve), cheapest first: for a bow ("q")
+        the apex's offset (signed by side) and where it bulges (see :meth:`_curve_of`),
+        for a detour the curve itself.  Bows the same once their apex reaches its most
+        are one candidate."""
+        heights = []
+        for f, lo in self.BOWS:
             h = min(max(f * d, lo), 170.0)  # how far the curve's apex stands off the chord
-            for sgn, side_cost in ((1.0, 0.0), (-1.0, 6.0)):
-                for along, along_cost in ((0.5, 0.0), (0.3, 10.0), (0.7, 10.0)):
-                    c = (A[0] + dx * along + nx * 2 * h * sgn, A[1] + dy * along + ny * 2 * h * sgn)
-                    out.append((h * 0.5 + side_cost + along_cost, ("q", c, sgn)))
+            if not heights or h != heights[-1]:
+                heights.append(h)
+        out = [(h * 0.5 + side_cost + bulge_cost, "q", (h * sgn, bulge))
+               for h in heights for sgn, side_cost in self.SIDES for bulge, bulge_cost in self.BULGES]
         lay = self.b.lay
         ra, rb = lay.row_of[p], lay.row_of[q]
         if ra != rb:
-            lo_row, hi_row = min(ra, rb), max(ra, rb)
+            # near neighbours: a plain bow reads best; detours only when it must
+            extra = 4 * (abs(ra - rb) - 1) + (40.0 if d < 320 else 0.0)
             # leave the upper person's symbol sideways (clear of its label), drop through
             # the band under that row and come into the lower person from above-beside
             up, low = (p, q) if ra < rb else (q, p)
@@ -517,7 +395,7 @@ class TieRouter:
                     c_up = (gu.cx + sgn * w_out, y_out)
                     c_low = (gl.cx - sgn * dx_in, yc2)
                     c1, c2 = (c_up, c_low) if up == p else (c_low, c_up)
-                    out.append((34.0 + wc + ic + 4 * (hi_row - lo_row - 1), ("c", c1, c2, 1.0)))
+                    out.append((34.0 + wc + ic + extra, "c", ("c", c1, c2, 1.0)))
             # or through waypoints: down the gap beside the upper person's label, along
             # the band under that row, into the lower person from above-beside
             for yb2, bc in ((yb, 0.0), (yb + 9, 2.0), (yb + 18, 4.0), (yb - 7, 4.0)):
@@ -529,10 +407,8 @@ class TieRouter:
                     if (w3[0] - w2[0]) * sgn < 10:
                         continue
                     ws = (w0, w1, w2, w3) if up == p else (w3, w2, w1, w0)
-                    out.append((44.0 + bc + ic + 4 * (hi_row - lo_row - 1), ("s",) + ws + (1.0,)))
-        if d < 320:  # near neighbours: a plain bow reads best; detours only when it must
-            out = [(c + 40.0, cand) if cand[0] != "q" else (c, cand) for c, cand in out]
-        out.sort(key=lambda t: t[0])
+                    out.append((44.0 + bc + ic + extra, "s", ("s",) + ws + (1.0,)))
+        out.sort(key=itemgetter(0))
         return out
 
     def _inside(self, pid: int, x: float, y: float) -> bool:
@@ -547,7 +423,7 @@ class TieRouter:
         return ux <= 1.0 and uy <= 1.0
 
     def _clip(self, pts: list, p: int, q: int) -> list:
-        """Cut the curve where it leaves p's outline and enters q's (exact, by bisection)."""
+        """Cut the curve where it leaves p's outline and enters q's."""
         n = len(pts)
         i = 0
         while i < n - 1 and self._inside(p, *pts[i + 1]):
@@ -560,47 +436,61 @@ class TieRouter:
         return [start] + pts[i + 1:j] + [end]
 
     def _edge(self, pid: int, inside: tuple, outside: tuple) -> tuple:
-        a, b = inside, outside
-        for _ in range(12):
-            m = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-            if self._inside(pid, *m):
-                a = m
-            else:
-                b = m
-        return b
+        """Where the segment from a point inside pid's outline (grown by the gap) to one
+        outside crosses it (solved: the outline is an ellipse, or the intersection of
+        half-planes)."""
+        box = self.b.bounds[("person", pid)]
+        hw, hh = box.w / 2 + self.GAP, box.h / 2 + self.GAP
+        (ax, ay), (bx, by) = inside, outside
+        # in units of the half-sizes, from the centre: u + t v, for t from 0 to 1
+        ux, uy = (ax - box.x - box.w / 2) / hw, (ay - box.y - box.h / 2) / hh
+        vx, vy = (bx - ax) / hw, (by - ay) / hh
+        shape = self.b.shape.get(pid, "rect")
+        if shape == "ellipse":
+            a, b, c = vx * vx + vy * vy, 2 * (ux * vx + uy * vy), ux * ux + uy * uy - 1
+            t = (-b + math.sqrt(max(0.0, b * b - 4 * a * c))) / (2 * a) if a else 1.0
+        else:
+            sides = _DIAMOND if shape == "diamond" else _RECT
+            t = min([(1 - sx * ux - sy * uy) / s for sx, sy in sides if (s := sx * vx + sy * vy) > 0] or [1.0])
+        t = min(1.0, max(0.0, t))
+        return (ax + (bx - ax) * t, ay + (by - ay) * t)
 
 
-_HERMITE: dict[int, tuple] = {}  # steps -> the Hermite weights at each step, by weight
+_RECT = ((1, 0), (-1, 0), (0, 1), (0, -1))  # the outlines' sides, as s . u <= 1
+_DIAMOND = ((1, 1), (1, -1), (-1, 1), (-1, -1))
 
 
-def _catmull_pieces(pts: tuple, steps: int):
-    """:func:`~genomap.drawing.paths.catmull_rom` (the same arithmetic), piece by piece,
-    as lists of x and y (the first piece with the first point)."""
-    n = len(pts)
-    dist = math.dist
+def _bezier_pieces(A, B, cand) -> list:
+    """A candidate curve from A to B as cubic Bezier pieces (x0, y0, ..., x3, y3 of the four
+    control points each): a quadratic bow raised to a cubic, a cubic as it is, a spline
+    (as :func:`~genomap.drawing.paths.catmull_rom`) piece by piece."""
+    kind = cand[0]
+    (ax, ay), (bx, by) = A, B
+    if kind == "q":
+        cx, cy = cand[1]
+        return [(ax, ay, ax + (cx - ax) * (2 / 3), ay + (cy - ay) * (2 / 3),
+                 bx + (cx - bx) * (2 / 3), by + (cy - by) * (2 / 3), bx, by)]
+    if kind == "c":
+        return [(ax, ay) + cand[1] + cand[2] + (bx, by)]
+    pts = (A,) + cand[1:-1] + (B,)
     tans = catmull_tangents(pts)
-    cols = _HERMITE.get(steps)
-    if cols is None:
-        basis = []
-        for k in range(1, steps + 1):
-            t = k / steps
-            t2, t3 = t * t, t * t * t
-            basis.append((2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2))
-        cols = _HERMITE[steps] = tuple(list(col) for col in zip(*basis))
-    h00, h10, h01, h11 = cols
-
-    def blend(p0, m0, p1, m1):  # h00 * p0 + h10 * m0 + h01 * p1 + h11 * m1, by maps
-        return list(map(add, map(add, map(add, map(mul, h00, repeat(p0)), map(mul, h10, repeat(m0))),
-                                 map(mul, h01, repeat(p1))), map(mul, h11, repeat(m1))))
-
-    for i in range(n - 1):
+    pieces = []
+    for i in range(len(pts) - 1):
         (x0, y0), (x1, y1) = pts[i], pts[i + 1]
-        L = dist(pts[i], pts[i + 1])
-        mx0, my0 = tans[i][0] * L, tans[i][1] * L
-        mx1, my1 = tans[i + 1][0] * L, tans[i + 1][1] * L
-        xs = blend(x0, mx0, x1, mx1)
-        ys = blend(y0, my0, y1, my1)
-        if i == 0:
-            xs.insert(0, x0)
-            ys.insert(0, y0)
-        yield xs, ys
+        L = math.dist(pts[i], pts[i + 1]) / 3
+        (tx0, ty0), (tx1, ty1) = tans[i], tans[i + 1]
+        pieces.append((x0, y0, x0 + tx0 * L, y0 + ty0 * L, x1 - tx1 * L, y1 - ty1 * L, x1, y1))
+    return pieces
+
+
+def _stepped(a: float, c: float, e: float, b: float, n: int, scale: float):
+    """Lazily, the values at t = 0, 1/n, ..., 1 of the cubic Bezier polynomial with control
+    values a, c, e, b, times ``scale``, by forward differences (accumulated, without a loop
+    in Python)."""
+    h = scale / n
+    a3, a2, a1 = (b - a + 3 * (c - e)) * h, 3 * (a - 2 * c + e) * h, 3 * (c - a) * h
+    # x[m+1] = x[m] + d1[m], d1[m+1] = d1[m] + d2[m], d2[m+1] = d2[m] + d3
+    n2 = n * n
+    d3 = 6 * a3 / n2
+    d1, d2 = a3 / n2 + a2 / n + a1, d3 + 2 * a2 / n
+    return accumulate(accumulate(accumulate(repeat(d3, n - 2), initial=d2), initial=d1), initial=a * scale)
