@@ -545,23 +545,63 @@ def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
     (drop it when convenient: deleting an item costs about what making one does).
 
     Items stack by layer and, within a layer, in drawing order, as with
-    :func:`build_scene_items`.  When no old item is reused (a first drawing, or one of
-    another family) that is what adding the items in drawing order gives, each with its
-    layer's z; reused items keep their old place in Qt's insertion order, so then every
-    item's z value is its layer's z plus ``index / count`` (below 1, while layers are at
-    least 2 apart).  Visibility is left as it was.
+    :func:`build_scene_items`.  Without old items (a first drawing) that is what adding
+    the items in drawing order gives, each with its layer's z; reused items keep their
+    old place in Qt's insertion order, so otherwise every item's z value is its layer's
+    z plus ``index / count`` (below 1, while layers are at least 2 apart).  Visibility
+    is left as it was.
     """
-    with gc_paused():
-        return _refill(scene, old_items, primitives, primed)
-
-
-def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitives: Iterable[Primitive],
-            primed: Optional["PrimedItems"]) -> list[QGraphicsItem]:
+    old = old_items if isinstance(old_items, (list, tuple)) else list(old_items)
+    prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
+    made = primed._by_key if primed is not None else {}
     # One repaint of everything instead of per-item bookkeeping: while a full update
     # is pending the scene does not track each changed item's old and new area.
     scene.update()
+    with gc_paused():
+        if old:
+            return _refill(scene, old, prims, made)
+        return _fill(scene, prims, made)
+
+
+def _fill(scene: QGraphicsScene, prims, made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
+    """:func:`refill_scene` without old items (a first drawing): one pass, each item a
+    primed one moved into place or a new one, added in drawing order with its layer's z
+    (insertion order stacks the rest; a ``setZValue`` costs about what ``addItem`` does)."""
+    keys = _SHAPE_KEYS if made else {}
+    factories = ITEM_FACTORIES
+    layer_z = LAYER_Z
+    ellipse = Ellipse
+    add = scene.addItem
+    items: list[QGraphicsItem] = []
+    append = items.append
+    for p in prims:
+        t = type(p)
+        key = keys.get(t)
+        pool = made.get(key(p)) if key is not None else None
+        if pool:
+            item = pool.pop()
+            if t is ellipse:
+                item.setPos(p.cx, p.cy)
+            else:
+                item.setPos(p.x, p.y)
+        else:
+            factory = factories.get(t)
+            if factory is None:
+                raise TypeError(f"no Qt item factory for {t.__name__}")
+            item = factory(p)
+        item.primitive = p
+        z = layer_z.get(p.layer)
+        if z:
+            item.setZValue(z)
+        add(item)
+        append(item)
+    return items
+
+
+def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
+            made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
     keys = _SHAPE_KEYS
-    # old items by shape (those with one), then the primed ones by shape
+    # old items by shape (those with one)
     shaped: dict[tuple, list[QGraphicsItem]] = {}
     loose: list[QGraphicsItem] = []
     for item in old_items:
@@ -575,13 +615,11 @@ def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitive
                 shaped[k].append(item)
             else:
                 shaped[k] = [item]
-    made = primed._by_key if primed is not None else {}
-    prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
     n = len(prims)
     step = 1.0 / max(n, 1)
     layer_z = LAYER_Z
     items: list = [None] * n
-    reused = 0
+    fresh: list[QGraphicsItem] = []
     rest: list[tuple[int, Optional[tuple]]] = []  # (index, shape key) of primitives still without an item
     ellipse = Ellipse
     for i, p in enumerate(prims):
@@ -596,7 +634,6 @@ def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitive
             rest.append((i, k))
             continue
         item = pool.pop()
-        reused += 1
         if t is ellipse:
             item.setPos(p.cx, p.cy)
         else:
@@ -622,7 +659,6 @@ def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitive
         if pool:
             item = pool.pop()
             resetters[t](item, p)
-            reused += 1
         else:
             pool = made.get(k) if k is not None else None
             if pool:
@@ -636,20 +672,14 @@ def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem], primitive
                 if factory is None:
                     raise TypeError(f"no Qt item factory for {t.__name__}")
                 item = factory(p)
+            fresh.append(item)
         item.primitive = p
         items[i] = item
+    for i, (item, p) in enumerate(zip(items, prims)):
+        item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
     add = scene.addItem
-    if reused:
-        for i, (item, p) in enumerate(zip(items, prims)):
-            item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
-            if item.scene() is None:
-                add(item)
-    else:  # all new: insertion order stacks them (setZValue costs as much as addItem)
-        for item, p in zip(items, prims):
-            z = layer_z.get(p.layer)
-            if z:
-                item.setZValue(z)
-            add(item)
+    for item in fresh:
+        add(item)
     remove = scene.removeItem
     for pool in pools.values():
         for item in pool:
