@@ -35,7 +35,7 @@ A graph in several connected pieces (families linked only by a household, people
 with no recorded kin) is laid out **piece by piece** (:func:`build_dot_parts`,
 :func:`pack_pieces`): dot ranks and orders each piece on its own anyway, but places
 them all in one network-simplex problem that grows much faster than the graph.  Each
-piece in turn gives the same generations and left-to-right order of pieces, as good a
+piece in turn (one dot process, the graphs one after another) gives the same generations and left-to-right order of pieces, as good a
 layout (crossings, width: ``tests/test_layout_pieces.py``) and is far quicker -- on
 generated families dot took 28 -> 21 ms at 400 people and 300 -> 85 ms at 1,600.
 
@@ -553,42 +553,6 @@ def _stop(proc: Optional[subprocess.Popen], files: list) -> None:
 def start_dot(source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> DotRun:
     """Start ``dot -T<fmt>`` on ``source`` in the background; ``.output()`` collects it."""
     return DotRun(source, fmt, timeout)
-
-
-class DotRuns:
-    """dot on several sources at once, one process each, side by side on the machine's
-    cores (see :func:`start_dot_parts`); the same interface as :class:`DotRun`, except
-    that :meth:`output` returns every process's output, in order."""
-
-    def __init__(self, runs: list[DotRun]) -> None:
-        self.runs = runs
-        self.fmt = runs[0].fmt
-        self.started = min(r.started for r in runs)
-
-    @property
-    def pid(self) -> Optional[int]:
-        """The first process's id (all of them: ``[r.pid for r in self.runs]``)."""
-        return self.runs[0].pid
-
-    def done(self) -> bool:
-        return all(r.done() for r in self.runs)
-
-    def output(self) -> list[str]:
-        """Wait for every process; the first failure cancels the others and is raised."""
-        try:
-            return [r.output() for r in self.runs]
-        except BaseException:
-            self.cancel()
-            raise
-
-    def cancel(self) -> None:
-        for r in self.runs:
-            r.cancel()
-
-
-def start_dot_parts(sources: list[str], fmt: str = "plain", timeout: float = DOT_TIMEOUT) -> DotRuns:
-    """Start one ``dot -T<fmt>`` process per source, all at once."""
-    return DotRuns([DotRun(s, fmt, timeout) for s in sources])
 
 
 def run_dot(source: str, fmt: str = "json0", timeout: float = DOT_TIMEOUT) -> str:

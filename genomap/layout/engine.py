@@ -75,8 +75,7 @@ from typing import Optional
 from genomap.drawing import style
 from genomap.drawing.text import label_size, person_label
 from genomap.layout.dot import (
-    DotParams, DotRun, DotRuns, build_dot_parts, pack_pieces, parse_people, parse_pieces, person_node, start_dot,
-    start_dot_parts, union_node,
+    DotParams, DotRun, build_dot_parts, pack_pieces, parse_people, parse_pieces, person_node, start_dot, union_node,
 )
 from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, _pd_key, derive_structure, is_small
 from genomap.model.enums import PregnancyOutcome, ResidenceKind
@@ -128,12 +127,6 @@ import os as _os
 #: Graphviz output format the layout reads: "plain" (faster; see :mod:`.dot` for
 #: its precision) or "json0".
 DOT_FORMAT = _os.environ.get("GENOMAP_DOT_FORMAT", "plain")
-
-#: From this many people, a family graph in several pieces (see
-#: :func:`~genomap.layout.dot.build_dot_parts`) is laid out by two dot processes side by
-#: side; below, one process lays the pieces out in turn (a second process costs more
-#: than it saves on a small graph).
-PARALLEL_MIN = 150
 
 LOW_GAP = 13.0  # label bottom to the first lowered partnership line
 
@@ -263,7 +256,6 @@ class _Prepared:
     src: str
     parts: list[str] = field(default_factory=list)  # the graph's pieces (build_dot_parts), if several
     params: DotParams = DotParams()
-    groups: list[list[int]] = field(default_factory=list)  # pieces given to each dot process
     static: Optional["_Static"] = None  # filled in while dot runs (see _Static)
     hint_of: tuple = ()  # (snapshot, household_day) when hint is still to be worked out
 
@@ -375,10 +367,12 @@ class LayoutJob:
     garbage-collected.
     """
 
-    def __init__(self, prep: Optional[_Prepared] = None, run: Optional[DotRun | DotRuns] = None,
-                 layout: Optional[Layout] = None, build_time: float = 0.0, on_done=None) -> None:
+    def __init__(self, prep: Optional[_Prepared] = None, run: Optional[DotRun] = None,
+                 layout: Optional[Layout] = None, build_time: float = 0.0, on_done=None,
+                 pieces: bool = False) -> None:
         self._prep = prep
         self._run = run
+        self._pieces = pieces  # dot lays out the graph's pieces (prep.parts), not prep.src
         self._layout = layout
         self._error: Optional[BaseException] = None
         self._build_time = build_time
@@ -423,13 +417,9 @@ class LayoutJob:
                 raise
             t2 = time.perf_counter()
             dot_time = time.monotonic() - self._run.started
-            if isinstance(output, list):  # the graph's pieces, laid out by one or more processes
-                pieces: list = [None] * len(self._prep.parts)
-                for group, out in zip(self._prep.groups, output):
-                    for i, piece in zip(group, parse_pieces(out)):
-                        pieces[i] = piece
+            if self._pieces:  # dot laid the graph's pieces out one by one
                 params = self._prep.params
-                pos = pack_pieces(pieces, params.node_sep, params.rank_sep + params.symbol)
+                pos = pack_pieces(parse_pieces(output), params.node_sep, params.rank_sep + params.symbol)
             else:
                 pos = parse_people(output, self._run.fmt)
             lay = _finish(self._prep, pos)
@@ -462,25 +452,12 @@ def start_layout(
     """
     t0 = time.perf_counter()
     prep = _prepare(snapshot, hint, params, household_day)
-    if prep.parts and DOT_FORMAT == "plain":
-        prep.groups = _deal(prep.parts, 2 if len(prep.fs.people) >= PARALLEL_MIN else 1)
-        run = start_dot_parts(["".join(prep.parts[i] for i in g) for g in prep.groups])
-    else:
-        run = start_dot(prep.src, DOT_FORMAT)
+    # one dot process either way: the main thread has work of its own while dot runs
+    # (preparing the drawing), so a second dot process would only compete for the cores
+    pieces = bool(prep.parts) and DOT_FORMAT == "plain"
+    run = start_dot("".join(prep.parts) if pieces else prep.src, DOT_FORMAT)
     t1 = time.perf_counter()
-    return LayoutJob(prep, run, build_time=t1 - t0)
-
-
-def _deal(parts: list[str], n: int) -> list[list[int]]:
-    """Share the pieces out among ``n`` dot processes, about equal work each (biggest
-    first, each to the least loaded), each process's pieces in their order."""
-    load = [0] * n
-    groups: list[list[int]] = [[] for _ in range(n)]
-    for i in sorted(range(len(parts)), key=lambda i: -len(parts[i])):
-        k = load.index(min(load))
-        groups[k].append(i)
-        load[k] += len(parts[i])
-    return [sorted(g) for g in groups if g]
+    return LayoutJob(prep, run, build_time=t1 - t0, pieces=pieces)
 
 
 def compute_layout(
