@@ -8,6 +8,13 @@ toggle overlays by layer without knowing anything about genograms.  The tags are
 from ``item.primitive`` (the primitive the item shows) by the item classes' ``data``;
 :func:`refill_scene` redraws a scene by resetting its old items where it can.
 
+Rectangles, ellipses and text -- the primitives with a *shape* (see
+:mod:`genomap.drawing.shapes`) -- are drawn in item coordinates around one point and
+placed with ``setPos``: a redraw moves an item of the same shape instead of remaking
+it, and the items of people's symbols, labels and badges can be made while Graphviz
+still runs (:func:`prime_items`, :class:`ItemPrimer`) and only moved into place once
+the drawing is built.  Lines and polygons keep scene coordinates (position 0, 0).
+
 Units: one scene unit is one point of the drawing (y down), so zoom 1.0 at 72 dpi is
 "actual size".  Text is drawn with a pixel-sized font scaled into scene units, which
 makes its size independent of the paint device's dpi: 8 pt in the drawing is 8 scene
