@@ -25,11 +25,11 @@ class _FullRouter(TieRouter):
 
     def _choose(self, p, q, A, B, d, nx, ny):
         cands = self._candidates(p, q, d)
-        own = self._own(p, q)
+        own, rooms = self._own(p, q, A, B)
         scored = []
         for cost, kind, how in cands[:8] if d > 1500 else cands:
             cand, n = self._make(A, B, nx, ny, kind, how)
-            hits, along = self._scan(*self._samples(A, B, cand, n), own, cost, math.inf)
+            hits, along = self._scan(*self._samples(A, B, cand, n, own, rooms, math.inf), own, cost, math.inf)
             scored.append((hits * self.HIT + along + cost, cand))
         return min(scored, key=lambda t: t[0])[1]
 
@@ -85,6 +85,7 @@ def test_raster_as_boxes_filled_one_by_one(monkeypatch):
         sb = b.bounds[("person", pid)]
         _fill(router, obst, 2, sb.x + 1 - m, sb.y + 1 - m, sb.right - 1 + m, sb.bottom - 1 + m)
     lines = bytearray(n)
+    diagonal = set()  # cells a diagonal segment passes through, stepped finely
     for line in b.lines:
         if type(line) is not Polyline:
             continue
@@ -92,17 +93,20 @@ def test_raster_as_boxes_filled_one_by_one(monkeypatch):
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             if x0 == x1 or y0 == y1:
                 _fill(router, lines, 4, min(x0, x1) - 2, min(y0, y1) - 2, max(x0, x1) + 2, max(y0, y1) + 2)
-            else:  # cells stepped on, one by one
-                k = max(1, min(int(math.hypot(x1 - x0, y1 - y0) / router.CELL) + 1, 60))
-                for s in range(k + 1):
-                    t = s / k
+            else:
+                for s in range(2001):
+                    t = s / 2000
                     i = int((x0 + (x1 - x0) * t) / router.CELL)
                     j = int((y0 + (y1 - y0) * t) / router.CELL)
                     if 0 <= i < router.gw and 0 <= j < router.gh:
-                        lines[j * router.gw + i] = 4
-    assert any(obst) and any(lines)
-    assert grid == bytes(o | k for o, k in zip(obst, lines)) + b"\x10"  # (and the cell off the page)
-
+                        diagonal.add(j * router.gw + i)
+    assert any(obst) and any(lines) and diagonal
+    assert grid[n] == 0x10  # the cell off the page
+    for k in range(n):
+        if k not in diagonal:
+            assert grid[k] == obst[k] | lines[k] or (grid[k] == obst[k] | 4 and any(
+                k + di + dj * router.gw in diagonal for di in (-1, 0, 1) for dj in (-1, 0, 1))), k
+    assert all(grid[k] == obst[k] | 4 for k in diagonal)
 
 # -- the plain loops the pattern helpers replaced -------------------------------------------
 

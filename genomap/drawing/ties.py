@@ -171,85 +171,153 @@ class TieRouter:
                 grid[j0 * gw:j1 * gw] = row * (j1 - j0)
 
     def _mark_path(self, pts, table: bytes, spread: int) -> None:
-        """Mark the cells along a path (and ``spread`` cells around) in the raster, each
-        cell's code mapped by ``table`` (:data:`_MARK_KIN`, :data:`_MARK_TIE`).
+        """Mark the cells a path passes through (and ``spread`` cells around) in the raster,
+        each cell's code mapped by ``table`` (:data:`_MARK_KIN`, :data:`_MARK_TIE`).
 
-        The path is stepped segment by segment; the cells stepped on, grown by ``spread``,
-        are marked as runs."""
-        c = self.CELL
-        gw, gh = self.gw, self.gh
-        step = c * (1 + spread)  # a band 2*spread+1 cells wide needs no finer steps
-        reach = 2 * spread + 1  # a cell this far along a row still joins the run
-        hypot = math.hypot
-        runs = []
-        cj = ca = cb = None
-        lo, hi = spread, gw - spread
+        Each segment is cut at the rows of cells it crosses; the column ranges in each row,
+        grown by ``spread`` and merged, are marked as runs."""
+        inv = 1.0 / self.CELL
+        rows: dict[int, list] = {}
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            ddx, ddy = x1 - x0, y1 - y0
-            n = max(1, min(int(hypot(ddx, ddy) / step) + 1, 60))
-            for k in range(n + 1):
-                t = k / n
-                i = int((x0 + ddx * t) / c)
-                if lo <= i < hi:
-                    j = int((y0 + ddy * t) / c)
-                    if j == cj and ca - reach <= i <= cb + reach:
-                        if i < ca:
-                            ca = i
-                        elif i > cb:
-                            cb = i
+            x0, y0, x1, y1 = x0 * inv, y0 * inv, x1 * inv, y1 * inv
+            j0, j1 = int(y0), int(y1)
+            if j0 == j1:
+                pieces = ((j0, x0, x1),)
+            else:  # (cut where it crosses a row's edge)
+                slope = (x1 - x0) / (y1 - y0)
+                up = 1 if j1 > j0 else 0
+                pieces = []
+                xa = x0
+                for j in range(j0, j1, 1 if up else -1):
+                    xb = x0 + (j + up - y0) * slope
+                    pieces.append((j, xa, xb))
+                    xa = xb
+                pieces.append((j1, xa, x1))
+            for j, xa, xb in pieces:
+                a, b = (int(xa), int(xb)) if xa <= xb else (int(xb), int(xa))
+                for jj in range(j - spread, j + spread + 1):
+                    row = rows.get(jj)
+                    if row is None:
+                        rows[jj] = [(a, b)]
                     else:
-                        if cj is not None:
-                            runs.append((cj, ca, cb))
-                        cj, ca, cb = j, i, i
-        if cj is not None:
-            runs.append((cj, ca, cb))
+                        row.append((a, b))
         grid = self.grid
-        gh1 = gh - 1
-        for j, a, b in runs:
-            a -= spread
-            w = b + spread - a + 1
-            for jj in range(j - spread if j > spread else 0, (j + spread if j + spread < gh1 else gh1) + 1):
-                cells = slice(jj * gw + a, jj * gw + a + w)
-                grid[cells] = grid[cells].translate(table)
+        gw, gw1, gh = self.gw, self.gw - 1, self.gh
+        for j, spans in rows.items():
+            if not 0 <= j < gh:
+                continue
+            spans.sort()
+            row = j * gw
+            ca, cb = spans[0]
+            for a, b in spans[1:] + [(gw + spread + 2, 0)]:
+                if a <= cb + 1:
+                    if b > cb:
+                        cb = b
+                    continue
+                ca -= spread
+                cb += spread
+                if ca < 0:
+                    ca = 0
+                if cb > gw1:
+                    cb = gw1
+                if ca <= cb:
+                    cells = slice(row + ca, row + cb + 1)
+                    grid[cells] = grid[cells].translate(table)
+                ca, cb = a, b
 
-    def _own(self, p: int, q: int) -> tuple:
+    def _own(self, p: int, q: int, A, B) -> tuple:
         """The two people's symbols, grown as rasterised, in cell units (x0, y0, x1, y1 of
-        p's, of q's): samples inside them are not obstacles."""
+        p's, of q's): samples inside them are not obstacles.  Then how far the tie's ends
+        A and B lie inside the cells painted for them ((x, y) room, for :meth:`_samples`:
+        a sample nearer than that is in one of them)."""
         bounds = self.b.bounds
         inv = 1.0 / self.CELL
         e = self.MARGIN + self.CELL / 2  # own symbols as rasterised (grown) are not obstacles
-        bp, bq = bounds[("person", p)], bounds[("person", q)]
-        return ((bp.x - e) * inv, (bp.y - e) * inv, (bp.x + bp.w + e) * inv, (bp.y + bp.h + e) * inv,
-                (bq.x - e) * inv, (bq.y - e) * inv, (bq.x + bq.w + e) * inv, (bq.y + bq.h + e) * inv)
+        g = self.MARGIN - 1  # as painted (see __init__): cells whose centre is inside
+        own, rooms = (), ()
+        for pid, (x, y) in ((p, A), (q, B)):
+            box = bounds[("person", pid)]
+            own += ((box.x - e) * inv, (box.y - e) * inv, (box.x + box.w + e) * inv, (box.y + box.h + e) * inv)
+            rooms += ((min(x - box.x + g, box.x + box.w + g - x) * inv - 0.5,
+                       min(y - box.y + g, box.y + box.h + g - y) * inv - 0.5),)
+        return own, rooms
 
-    def _samples(self, A, B, cand, n: int) -> tuple:
+    def _samples(self, A, B, cand, n: int, own: tuple, rooms: tuple, slack: float) -> tuple | None:
         """The x and y of a candidate's samples, in cell units: ``n`` steps (a spline's
-        pieces share them), each piece stepped as a cubic by forward differences, lazily.
-        Samples off the page are moved to the cell after the raster (:data:`_OFF`); the
-        curve lies in its control points' hull, so that test is mostly not needed."""
+        pieces share them), each piece stepped as a cubic by forward differences, lazily --
+        less those near either end certainly inside the tie's own symbols (``own`` and
+        ``rooms``, from :meth:`_own`).  Samples off the page are moved to the cell after the
+        raster (:data:`_OFF`); the curve lies in its control points' hull, so that test is
+        mostly not needed.  None if a bow's first and last samples alone cost ``slack``
+        (see :meth:`_spot_bound`)."""
         inv = 1.0 / self.CELL
-        pieces = _bezier_pieces(A, B, cand)
-        if len(pieces) == 1:
-            x0, y0, x1, y1, x2, y2, x3, y3 = pieces[0]
-            xs, ys = _stepped(x0, x1, x2, x3, n, inv), _stepped(y0, y1, y2, y3, n, inv)
-            lx, hx, ly, hy = min(x0, x1, x2, x3), max(x0, x1, x2, x3), min(y0, y1, y2, y3), max(y0, y1, y2, y3)
+        if cand[0] == "q":  # a quadratic: two differences, the speed from its two legs
+            (ax, ay), (cx, cy), (bx, by) = A, cand[1], B
+            sx = 2 * inv * max(abs(cx - ax), abs(bx - cx))
+            sy = 2 * inv * max(abs(cy - ay), abs(by - cy))
+            start = _inside_steps(rooms[0], sx, sy, n)
+            end = max(start, n + 1 - _inside_steps(rooms[1], sx, sy, n))
+            if start < end and slack < math.inf:
+                # the first and last samples looked at, where most losing bows show it
+                spots = []
+                for m in (start, end - 1, (start + end) // 2, (3 * start + end) // 4, (start + 3 * end) // 4):
+                    t = m / n
+                    u = 1 - t
+                    w0, w1, w2 = u * u, 2 * u * t, t * t
+                    spots.append(((w0 * ax + w1 * cx + w2 * bx) * inv, (w0 * ay + w1 * cy + w2 * by) * inv))
+                if self._spot_bound(spots, own) >= slack:
+                    return None
+            h = inv / n
+            ex, ey = (ax - 2 * cx + bx) * h / n, (ay - 2 * cy + by) * h / n
+            xs = accumulate(accumulate(repeat(2 * ex, n - 1), initial=2 * (cx - ax) * h + ex), initial=ax * inv)
+            ys = accumulate(accumulate(repeat(2 * ey, n - 1), initial=2 * (cy - ay) * h + ey), initial=ay * inv)
+            lx, hx, ly, hy = min(ax, cx, bx), max(ax, cx, bx), min(ay, cy, by), max(ay, cy, by)
         else:
-            steps = max(3, n // len(pieces))
+            pieces = _bezier_pieces(A, B, cand)
+            count = len(pieces)
+            steps = n if count == 1 else max(3, n // count)
             xs = chain.from_iterable(
                 islice(_stepped(x0, x1, x2, x3, steps, inv), 1 if k else 0, None)  # (the first is the last before)
                 for k, (x0, _, x1, _, x2, _, x3, _) in enumerate(pieces))
             ys = chain.from_iterable(
                 islice(_stepped(y0, y1, y2, y3, steps, inv), 1 if k else 0, None)
                 for k, (_, y0, _, y1, _, y2, _, y3) in enumerate(pieces))
-            lx, hx = min(min(pc[0::2]) for pc in pieces), max(max(pc[0::2]) for pc in pieces)
-            ly, hy = min(min(pc[1::2]) for pc in pieces), max(max(pc[1::2]) for pc in pieces)
+            ctl = [v for piece in pieces for v in piece]
+            lx, hx, ly, hy = min(ctl[0::2]), max(ctl[0::2]), min(ctl[1::2]), max(ctl[1::2])
+            start = _inside_steps(rooms[0], *_speeds(pieces[0], inv), steps)
+            end = max(start, count * steps + 1 - _inside_steps(rooms[1], *_speeds(pieces[-1], inv), steps))
         # (a point to spare for the stepping's rounding)
         if lx >= 3 and ly >= 3 and (hx + 1) * inv < self.gw and (hy + 1) * inv < self.gh:
-            return xs, ys
+            return islice(xs, start, end), islice(ys, start, end)
         lo = 2 * inv
         gw, gh = self.gw, self.gh
-        on = [(x, y) if lo <= x < gw and lo <= y < gh else (0.0, gh) for x, y in zip(xs, ys)]
+        on = [(x, y) if lo <= x < gw and lo <= y < gh else (0.0, gh)
+              for x, y in islice(zip(xs, ys), start, end)]
         return [x for x, _ in on], [y for _, y in on]
+
+    def _spot_bound(self, spots: list, own: tuple) -> float:
+        """What a few of a candidate's samples (cell units) cost at least, as :meth:`_scan`
+        counts: the obstacles they are in (one entry for each kind), the lines they are
+        on, leaving the page."""
+        ax0, ay0, ax1, ay1, bx0, by0, bx1, by1 = own
+        grid, gw, gh = self.grid, self.gw, self.gh
+        lo = 2 / self.CELL
+        kinds = set()
+        along = 0.0
+        for x, y in spots:
+            if not (lo <= x < gw and lo <= y < gh):
+                kinds.add(_OFF)
+                continue
+            code = grid[int(y) * gw + int(x)]
+            o = code & 3
+            if o == 2 and ((ax0 <= x <= ax1 and ay0 <= y <= ay1) or (bx0 <= x <= bx1 and by0 <= y <= by1)):
+                continue
+            if o:
+                kinds.add(o)
+            if code & 12:
+                along += (0.0, self.LINE, self.TIE)[code >> 2 & 3]
+        weight = self.OBSTACLE_WEIGHT
+        return sum(weight[o] if o != _OFF else 1.0 for o in kinds) * self.HIT + along
 
     def _scan(self, xs, ys, own: tuple, cost: float, bound: float) -> tuple[float, float] | None:
         """(weighted obstacles entered, + 1 if it leaves the page; cost of running over
@@ -321,28 +389,43 @@ class TieRouter:
             cand = (cand[0],) + tuple((c[0] + 1.6 * sx, c[1] + 1.6 * sy) for c in cand[1:-1]) + (cand[-1],)
         steps = max(12, min(48, int(d / 10)))
         pts = self._clip(self._curve(A, B, cand, steps), p, q)
-        self._mark_path(pts, _MARK_TIE, 1)  # later ties keep off this one
+        # later ties keep off this one (every other point is close enough, a cell around)
+        self._mark_path(pts[::2] + pts[-1:] if len(pts) % 2 == 0 else pts[::2], _MARK_TIE, 1)
         return pts
 
     def _choose(self, p, q, A, B, d, nx, ny) -> tuple:
         """The candidate that scores lowest: obstacles entered, then running along lines
         and ties, then preference cost; the cheaper on a draw.  (Only the 8 cheapest for a
-        tie across half a big family.)  Cheapest first, bounded: once a candidate's cost
-        alone reaches the best score so far, no later one can win; and a candidate is given
-        up as soon as it cannot (which chooses exactly what scoring each in full would)."""
+        tie across half a big family.)  Bounded: the likeliest winner is scored first (for
+        a tie between rows, the cheapest spline detour; else the cheapest bow), then the
+        others cheapest first; once a candidate's cost alone reaches the best score so far,
+        no later one can win, and a candidate is given up as soon as it cannot (which
+        chooses exactly what scoring each in full would)."""
         cands = self._candidates(p, q, d)
-        own = self._own(p, q)
+        if d > 1500:
+            cands = cands[:8]
+        own, rooms = self._own(p, q, A, B)
         HIT = self.HIT
-        best = None
+        first = next((i for i, c in enumerate(cands) if c[1] == "s"), 0)
+        best = best_i = None
         best_sc = math.inf
-        for cost, kind, how in cands[:8] if d > 1500 else cands:
-            if cost >= best_sc:
-                break
+        for i in [first] + list(range(len(cands))):
+            cost, kind, how = cands[i]
+            if best_i is not None and i >= best_i:
+                if cost >= best_sc:
+                    break
+                if i == best_i:
+                    continue
+                bound = best_sc
+            else:  # (a cheaper candidate wins a draw)
+                bound = math.nextafter(best_sc, math.inf)
             cand, n = self._make(A, B, nx, ny, kind, how)
-            xs, ys = self._samples(A, B, cand, n)
-            scored = self._scan(xs, ys, own, cost, best_sc)
+            samples = self._samples(A, B, cand, n, own, rooms, bound - cost)
+            if samples is None:
+                continue
+            scored = self._scan(*samples, own, cost, bound)
             if scored is not None:
-                best, best_sc = cand, scored[0] * HIT + scored[1] + cost
+                best, best_i, best_sc = cand, i, scored[0] * HIT + scored[1] + cost
         return best
 
     def _make(self, A, B, nx, ny, kind: str, how) -> tuple:
@@ -481,6 +564,24 @@ def _bezier_pieces(A, B, cand) -> list:
         (tx0, ty0), (tx1, ty1) = tans[i], tans[i + 1]
         pieces.append((x0, y0, x0 + tx0 * L, y0 + ty0 * L, x1 - tx1 * L, y1 - ty1 * L, x1, y1))
     return pieces
+
+
+def _speeds(piece: tuple, inv: float) -> tuple[float, float]:
+    """The most a cubic Bezier piece moves along x and along y per unit of t (in cell
+    units): three times its control polygon's longest leg."""
+    x0, y0, x1, y1, x2, y2, x3, y3 = piece
+    return (3 * inv * max(abs(x1 - x0), abs(x2 - x1), abs(x3 - x2)),
+            3 * inv * max(abs(y1 - y0), abs(y2 - y1), abs(y3 - y2)))
+
+
+def _inside_steps(room: tuple, sx: float, sy: float, steps: int) -> int:
+    """How many samples from an end of a curve stepped in ``steps`` are certainly nearer
+    that end than ``room`` (x, y), moving at most ``sx``, ``sy`` per unit of t."""
+    rx, ry = room
+    if rx <= 0 or ry <= 0:
+        return 0
+    f = min(rx / sx if sx else math.inf, ry / sy if sy else math.inf)
+    return min(steps, math.ceil(f * steps))
 
 
 def _stepped(a: float, c: float, e: float, b: float, n: int, scale: float):
