@@ -40,13 +40,17 @@ class TieRouter:
     candidate is scored by the *other* symbols and labels (its own people's labels
     included) and household tabs it enters -- leaving the page counts too -- then by
     how much of it runs over kinship lines and ties already routed, then by how far it
-    bows.  Candidates are tried cheapest first with a bound, so a clear gentle curve
-    costs one or two tries, and a candidate is given up as soon as it has entered
-    obstacles enough that it can no longer win (which chooses exactly what scoring it in
-    full would).  Scoring samples the curve every few points on one raster of the page
-    (a bytearray of codes: obstacle, line, own symbol), stepping each candidate as cubic
-    pieces by forward differences, lazily, so samples after a candidate is given up are
-    never computed.  The k-th further tie between the same pair shifts its ends and bow
+    bows.  The lowest score wins, over every candidate (the 8 cheapest only for a tie
+    across half a big family), but few are scored in full: the likeliest winner first,
+    then the rest cheapest first, each given up as soon as it cannot win and none once
+    its preference cost alone cannot (which chooses exactly what scoring each in full
+    would); a bow whose few spot samples already cost too much is not stepped at all.
+    Scoring samples the curve every few points on one raster of the page (a bytearray
+    of codes: obstacle, line or tie, off the page), stepping each candidate (a
+    quadratic, or cubic pieces) by forward differences, lazily, so samples after a
+    candidate is given up -- or certainly inside its own people's symbols -- are never
+    computed.  A routed tie marks the cells it passes through (and one around), for the
+    ties after it.  The k-th further tie between the same pair shifts its ends and bow
     outwards so parallel ties never lie on top of each other.
     """
 
@@ -63,7 +67,6 @@ class TieRouter:
     def __init__(self, b: "_Builder"):
         self.b = b
         w, h = b.lay.width, b.lay.height
-        self.page = (w, h)
         gw = self.gw = int(w / self.CELL) + 2
         gh = self.gh = int(h / self.CELL) + 2
         n = gw * gh
@@ -248,8 +251,8 @@ class TieRouter:
         less those near either end certainly inside the tie's own symbols (``own`` and
         ``rooms``, from :meth:`_own`).  Samples off the page are moved to the cell after the
         raster (:data:`_OFF`); the curve lies in its control points' hull, so that test is
-        mostly not needed.  None if a bow's first and last samples alone cost ``slack``
-        (see :meth:`_spot_bound`)."""
+        mostly not needed.  None if a few of a bow's samples (the first and last looked at,
+        the quarters between) alone cost ``slack`` (see :meth:`_spot_bound`)."""
         inv = 1.0 / self.CELL
         if cand[0] == "q":  # a quadratic: two differences, the speed from its two legs
             (ax, ay), (cx, cy), (bx, by) = A, cand[1], B
@@ -258,7 +261,7 @@ class TieRouter:
             start = _inside_steps(rooms[0], sx, sy, n)
             end = max(start, n + 1 - _inside_steps(rooms[1], sx, sy, n))
             if start < end and slack < math.inf:
-                # the first and last samples looked at, where most losing bows show it
+                # a few samples first: the ends (where most losing bows show it), the quarters
                 spots = []
                 for m in (start, end - 1, (start + end) // 2, (3 * start + end) // 4, (start + 3 * end) // 4):
                     t = m / n
@@ -544,17 +547,11 @@ _DIAMOND = ((1, 1), (1, -1), (-1, 1), (-1, -1))
 
 
 def _bezier_pieces(A, B, cand) -> list:
-    """A candidate curve from A to B as cubic Bezier pieces (x0, y0, ..., x3, y3 of the four
-    control points each): a quadratic bow raised to a cubic, a cubic as it is, a spline
-    (as :func:`~genomap.drawing.paths.catmull_rom`) piece by piece."""
-    kind = cand[0]
-    (ax, ay), (bx, by) = A, B
-    if kind == "q":
-        cx, cy = cand[1]
-        return [(ax, ay, ax + (cx - ax) * (2 / 3), ay + (cy - ay) * (2 / 3),
-                 bx + (cx - bx) * (2 / 3), by + (cy - by) * (2 / 3), bx, by)]
-    if kind == "c":
-        return [(ax, ay) + cand[1] + cand[2] + (bx, by)]
+    """A detour from A to B as cubic Bezier pieces (x0, y0, ..., x3, y3 of the four control
+    points each): a cubic as it is, a spline (as :func:`~genomap.drawing.paths.catmull_rom`)
+    piece by piece."""
+    if cand[0] == "c":
+        return [A + cand[1] + cand[2] + B]
     pts = (A,) + cand[1:-1] + (B,)
     tans = catmull_tangents(pts)
     pieces = []
