@@ -10,7 +10,8 @@ core while this thread prepares everything in the drawing that does not depend o
 positions (labels, shapes, households, legend): the whole pipeline then costs little
 more than ``dot`` itself.  The preparation is reported while ``dot`` still runs (to
 ``on_prepared``, or to :func:`reporting_preps`' listener of the calling thread), so a
-screen can make most of its items then (``genomap.ui.scene.prime_items``).  The cyclic
+screen can make most of its items then (``genomap.ui.scene.prime_items``), for as long
+as ``dot`` runs.  The cyclic
 garbage collector is paused while the drawing's (acyclic) primitives are built --
 reference counting frees them as usual.
 """
@@ -35,7 +36,8 @@ def layout_family(snapshot: FamilySnapshot) -> Layout:
     return cached_layout(snapshot)
 
 
-PrepListener = Callable[[DrawingPrep], None]
+# listener(prep, dot_running): ``dot_running()`` says whether dot still runs (from any thread)
+PrepListener = Callable[[DrawingPrep, Callable[[], bool]], None]
 _listening = threading.local()
 
 
@@ -56,9 +58,11 @@ def draw_family(snapshot: FamilySnapshot, as_at: Optional[date] = None, options:
                 on_prepared: Optional[PrepListener] = None) -> Drawing:
     """The genogram of ``snapshot`` as at ``as_at`` (default today).
 
-    ``on_prepared(prep)`` (else the thread's :func:`reporting_preps` listener) is called
-    with the drawing's :class:`~genomap.drawing.builder.DrawingPrep` while ``dot`` still
-    runs, on this thread -- only then: with the layout cached there is no wait to use.
+    ``on_prepared(prep, dot_running)`` (else the thread's :func:`reporting_preps`
+    listener) is called with the drawing's :class:`~genomap.drawing.builder.DrawingPrep`
+    while ``dot`` still runs, on this thread -- only then: with the layout cached there
+    is no wait to use.  ``dot_running()`` tells the listener, or whoever it hands the
+    prep to on another thread, when the wait is over and the drawing is being built.
     """
     day = as_at or date.today()
     opts = options or DrawOptions()
@@ -67,9 +71,28 @@ def draw_family(snapshot: FamilySnapshot, as_at: Optional[date] = None, options:
         try:
             prep = prepare_drawing(snapshot, day, opts)  # the position-free half, while dot runs
             listener = on_prepared or getattr(_listening, "listener", None)
+            waited = threading.Event()
             if listener is not None and not job.done():
-                listener(prep)
+                listener(prep, _dot_running(job, waited))
         except BaseException:
             job.cancel()
             raise
-        return build_drawing(snapshot, job.result(), day, opts, prep=prep)
+        try:
+            layout = job.result()
+        finally:
+            waited.set()
+        return build_drawing(snapshot, layout, day, opts, prep=prep)
+
+
+def _dot_running(job, waited: threading.Event) -> Callable[[], bool]:
+    """Is ``job``'s dot still running?  Asked on the drawing's thread (while it reports
+    the prep) the job is polled; asked on another, the answer is whether the drawing's
+    thread still waits for the job (it never polls a job another thread finishes)."""
+    own = threading.get_ident()
+
+    def dot_running() -> bool:
+        if threading.get_ident() == own:
+            return not job.done()
+        return not waited.is_set()
+
+    return dot_running

@@ -89,16 +89,19 @@ def test_the_preparation_is_reported_while_dot_runs_and_only_then():
     day = date(2024, 6, 1)
     clear_cache()
     reported = []
-    drawing = pipeline.draw_family(snap, day, on_prepared=reported.append)
-    assert len(reported) == 1 and reported[0].as_at == day and reported[0].snapshot is snap
-    assert set(reported[0].person) >= {k[1] for k in drawing.bounds if k[0] == "person"}
+    drawing = pipeline.draw_family(snap, day, on_prepared=lambda prep, running: reported.append((prep, running)))
+    assert len(reported) == 1
+    prep, dot_running = reported[0]
+    assert prep.as_at == day and prep.snapshot is snap
+    assert set(prep.person) >= {k[1] for k in drawing.bounds if k[0] == "person"}
+    assert not dot_running()  # the drawing is built: dot is done
     # the layout cached: nothing to wait for, nothing reported
-    pipeline.draw_family(snap, day, on_prepared=reported.append)
+    pipeline.draw_family(snap, day, on_prepared=lambda prep, running: reported.append((prep, running)))
     assert len(reported) == 1
     # a draw function that does not pass on_prepared reports to its thread's listener
     clear_cache()
     heard = []
-    with pipeline.reporting_preps(heard.append):
+    with pipeline.reporting_preps(lambda prep, running: heard.append(prep)):
         assert pipeline.draw_family(snap, day).primitives == drawing.primitives
     clear_cache()
     pipeline.draw_family(snap, day)  # outside the block (dot running again): not heard

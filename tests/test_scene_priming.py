@@ -71,11 +71,17 @@ def families(tmp_path_factory):
 
 
 @pytest.mark.parametrize("which", ["demo", "generated 150"])
-def test_primed_scene_is_the_unprimed_scene(qapp, families, which):
+@pytest.mark.parametrize("how", ["while dot ran", "every shape"])
+def test_primed_scene_is_the_unprimed_scene(qapp, families, which, how):
+    from genomap.drawing.builder import prepare_drawing
+
     snap = families[which]
     drawing, primed = _primed_drawing(snap)
+    if how == "every shape":
+        primed = prime_items(expected_shapes(prepare_drawing(snap, DAY)))
+        assert primed.count > 2 * len(snap.people)  # a symbol and a label each at least
     made = primed.count
-    assert made > len(snap.people) // 2  # most people's symbols and labels at least
+    assert made
     scene = QGraphicsScene()
     items = refill_scene(scene, [], drawing.primitives, primed=primed)
     _assert_one_tagged_item_each_in_stacking_order(scene, items, drawing)
@@ -143,8 +149,8 @@ class _LoggingPrimer(ItemPrimer):
         super().__init__()
         self.made: list = []
 
-    def prime(self, prep) -> None:
-        super().prime(prep)
+    def prime(self, prep, dot_running=None) -> None:
+        super().prime(prep, dot_running)
         self.made.extend(self._primed.unclaimed())
 
 

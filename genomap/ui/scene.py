@@ -718,8 +718,13 @@ class PrimedItems:
         return list(chain.from_iterable(self._by_key.values()))
 
 
-def prime_items(shapes: Iterable[Primitive]) -> PrimedItems:
-    """Items for ``shapes`` (primitives at the origin, see :func:`genomap.drawing.shapes.expected_shapes`).
+_PRIME_CHUNK = 64  # items made between two looks at whether to go on
+
+
+def prime_items(shapes: Iterable[Primitive], go_on: Optional[Callable[[], bool]] = None) -> PrimedItems:
+    """Items for ``shapes`` (primitives at the origin, see :func:`genomap.drawing.shapes.expected_shapes`),
+    made until ``go_on()`` says stop (asked every few dozen items; e.g. "dot still runs":
+    once the drawing is being built, making an item ahead no longer saves time).
 
     GUI thread only (text boxes are measured with Qt's font metrics).
     """
@@ -730,6 +735,8 @@ def prime_items(shapes: Iterable[Primitive]) -> PrimedItems:
     count = 0
     with gc_paused():
         for s in shapes:
+            if go_on is not None and not count % _PRIME_CHUNK and count and not go_on():
+                break
             t = type(s)
             item = factories[t](s)
             item.primitive = s  # tagged until a primitive claims it
@@ -756,10 +763,11 @@ class ItemPrimer:
     def __init__(self) -> None:
         self._primed: Optional[PrimedItems] = None
 
-    def prime(self, prep) -> None:
-        """Make the items of ``prep``'s expected shapes (a DrawingPrep; GUI thread)."""
+    def prime(self, prep, dot_running: Optional[Callable[[], bool]] = None) -> None:
+        """Make the items of ``prep``'s expected shapes (a DrawingPrep; GUI thread) while
+        ``dot_running()`` (what ``draw_family`` reports with the prep)."""
         self._primed = None  # the previous ones first: they are out of date
-        self._primed = prime_items(expected_shapes(prep))
+        self._primed = prime_items(expected_shapes(prep), dot_running)
 
     def take(self) -> Optional[PrimedItems]:
         """The items primed last (once), or None."""

@@ -32,7 +32,7 @@ DrawFn = Callable[[Any], Any]
 
 class _JobSignals(QObject):
     finished = Signal(int, object, object)  # generation, drawing, exception
-    prepared = Signal(int, object)  # generation, DrawingPrep (while dot runs)
+    prepared = Signal(int, object, object)  # generation, DrawingPrep, dot_running() (while dot runs)
 
 
 class DrawJob(QRunnable):
@@ -46,7 +46,7 @@ class DrawJob(QRunnable):
 
     def run(self) -> None:  # worker thread
         try:
-            with reporting_preps(lambda prep: self.signals.prepared.emit(self.generation, prep)):
+            with reporting_preps(lambda prep, running: self.signals.prepared.emit(self.generation, prep, running)):
                 drawing = self.draw(self.snapshot)
         except Exception as exc:  # noqa: BLE001 - handed back to the GUI thread
             self.signals.finished.emit(self.generation, None, exc)
@@ -84,7 +84,7 @@ class DrawScheduler(QObject):
         if len(getattr(snapshot, "people", ())) <= self.sync_threshold:
             start = time.perf_counter()
             try:
-                with reporting_preps(self.primer.prime):  # (this thread is the GUI thread)
+                with reporting_preps(self._prime):  # (this thread is the GUI thread)
                     drawing = self.draw(snapshot)
             except Exception as exc:  # noqa: BLE001
                 self.drawing_failed.emit(exc)
@@ -115,10 +115,17 @@ class DrawScheduler(QObject):
         """Forget pending work (the document closed or the case changed)."""
         self._generation += 1
 
-    @Slot(int, object)
-    def _prepared(self, generation: int, prep: Any) -> None:
+    @Slot(int, object, object)
+    def _prepared(self, generation: int, prep: Any, dot_running: Callable[[], bool]) -> None:
         if generation == self._generation:  # (a stale drawing's items would go unused)
-            self.primer.prime(prep)
+            self._prime(prep, dot_running)
+
+    def _prime(self, prep: Any, dot_running: Callable[[], bool]) -> None:
+        """Make scene items ahead (GUI thread); a failure only costs the head start."""
+        try:
+            self.primer.prime(prep, dot_running)
+        except Exception:  # noqa: BLE001 - the drawing goes on; its items are made later
+            log.exception("priming scene items failed")
 
     @Slot(int, object, object)
     def _finished(self, generation: int, drawing: Any, exc: Any) -> None:
