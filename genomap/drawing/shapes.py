@@ -86,20 +86,18 @@ def expected_shapes(prep) -> list[Primitive]:
 
     Read from the prep's per-person templates (the builder fills in their position):
     symbol and its outer outline (a subject), age, a pregnancy's "P", the label's text
-    runs and the legal-status badges (box and code).
+    runs and the legal-status badges (box and code).  Texts come first, then rectangles,
+    then ellipses: the order their items cost to make, for a backend that may stop
+    making them part-way (when the layout arrives).
     """
-    shapes: list[Primitive] = []
-    add = shapes.append
+    by_type: dict[type, list[Primitive]] = {Text: [], Rect: [], Ellipse: []}
     for pp in prep.person.values():
-        for template in (pp.sym_t, pp.outer_t, pp.age_t, pp.extra_t):
-            s = _shape(template)
-            if s is not None:
-                add(s)
-        for template, _height in pp.runs:
-            s = _shape(template)
-            if s is not None:
-                add(s)
+        templates = [pp.sym_t, pp.outer_t, pp.age_t, pp.extra_t]
+        templates += [template for template, _height in pp.runs]
         for _width, rect_t, text_t in pp.badges:
-            add(_shape(rect_t))
-            add(_shape(text_t))
-    return shapes
+            templates += (rect_t, text_t)
+        for template in templates:
+            s = _shape(template)
+            if s is not None:
+                by_type[type(s)].append(s)
+    return [s for shapes in by_type.values() for s in shapes]
