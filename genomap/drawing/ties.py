@@ -261,14 +261,20 @@ class TieRouter:
             start = _inside_steps(rooms[0], sx, sy, n)
             end = max(start, n + 1 - _inside_steps(rooms[1], sx, sy, n))
             if start < end and slack < math.inf:
-                # a few samples first: the ends (where most losing bows show it), the quarters
+                # a few samples first: the ends (where most losing bows show it), the quarters;
+                # what they cost is looked at only if one of them is on something
+                grid, gw, gh = self.grid, self.gw, self.gh
+                lo = 2 * inv
                 spots = []
+                marked = False
                 for m in (start, end - 1, (start + end) // 2, (3 * start + end) // 4, (start + 3 * end) // 4):
                     t = m / n
                     u = 1 - t
                     w0, w1, w2 = u * u, 2 * u * t, t * t
-                    spots.append(((w0 * ax + w1 * cx + w2 * bx) * inv, (w0 * ay + w1 * cy + w2 * by) * inv))
-                if self._spot_bound(spots, own) >= slack:
+                    x, y = (w0 * ax + w1 * cx + w2 * bx) * inv, (w0 * ay + w1 * cy + w2 * by) * inv
+                    spots.append((x, y))
+                    marked = marked or not (lo <= x < gw and lo <= y < gh) or grid[int(y) * gw + int(x)] > 0
+                if marked and self._spot_bound(spots, own) >= slack:
                     return None
             h = inv / n
             ex, ey = (ax - 2 * cx + bx) * h / n, (ay - 2 * cy + by) * h / n
