@@ -9,8 +9,8 @@ most ~12 ms at 400 people, ~45 ms at 1,600.
 Quality (``--quality``), over generated families (seeds 0-40 at 25/60/120/400 people,
 two of 1,600): ``run_checks``' tie hits, and each route judged at 2-point samples on
 the router's own rasters (obstacles entered, weighted as the router weighs them;
-points run along kinship lines; points run along earlier ties; length beyond the
-chord).
+points run along kinship lines; points on cells an earlier tie passes through; length
+beyond the chord).
 
     .venv/bin/python benchmarks/bench_ties.py [sizes...] [--builds N] [--quality]
 """
@@ -127,7 +127,7 @@ def quality() -> dict[str, float]:
 
 def main(argv: list[str]) -> None:
     builds = int(argv[argv.index("--builds") + 1]) if "--builds" in argv else 15
-    sizes = [int(a) for a in argv if a.isdigit() and not (argv.index(a) and argv[argv.index(a) - 1] == "--builds")]
+    sizes = [int(a) for i, a in enumerate(argv) if a.isdigit() and (i == 0 or argv[i - 1] != "--builds")]
     for size in sizes or [400, 1600]:
         out = timing(size, builds if size < 1000 else max(3, builds // 3))
         print(f"{size} people (ms per build, min / median):")
