@@ -503,49 +503,55 @@ class TieRouter:
         out.sort(key=itemgetter(0))
         return out
 
-    def _inside(self, pid: int, x: float, y: float) -> bool:
+    def _outline(self, pid: int) -> tuple:
+        """pid's outline grown by the gap: centre x and y, half width and height, shape."""
         box = self.b.bounds[("person", pid)]
-        hw, hh = box.w / 2 + self.GAP, box.h / 2 + self.GAP
-        ux, uy = abs(x - box.x - box.w / 2) / hw, abs(y - box.y - box.h / 2) / hh
-        shape = self.b.shape.get(pid, "rect")
-        if shape == "ellipse":
-            return ux * ux + uy * uy <= 1.0
-        if shape == "diamond":
-            return ux + uy <= 1.0
-        return ux <= 1.0 and uy <= 1.0
+        return (box.x + box.w / 2, box.y + box.h / 2, box.w / 2 + self.GAP, box.h / 2 + self.GAP,
+                self.b.shape.get(pid, "rect"))
 
     def _clip(self, pts: list, p: int, q: int) -> list:
         """Cut the curve where it leaves p's outline and enters q's."""
+        op, oq = self._outline(p), self._outline(q)
         n = len(pts)
         i = 0
-        while i < n - 1 and self._inside(p, *pts[i + 1]):
+        while i < n - 1 and _inside(op, pts[i + 1]):
             i += 1
         j = n - 1
-        while j > i + 1 and self._inside(q, *pts[j - 1]):
+        while j > i + 1 and _inside(oq, pts[j - 1]):
             j -= 1
-        start = self._edge(p, pts[i], pts[i + 1]) if self._inside(p, *pts[i]) else pts[i]
-        end = self._edge(q, pts[j], pts[j - 1]) if self._inside(q, *pts[j]) else pts[j]
+        start = _edge(op, pts[i], pts[i + 1]) if _inside(op, pts[i]) else pts[i]
+        end = _edge(oq, pts[j], pts[j - 1]) if _inside(oq, pts[j]) else pts[j]
         return [start] + pts[i + 1:j] + [end]
 
-    def _edge(self, pid: int, inside: tuple, outside: tuple) -> tuple:
-        """Where the segment from a point inside pid's outline (grown by the gap) to one
-        outside crosses it (solved: the outline is an ellipse, or the intersection of
-        half-planes)."""
-        box = self.b.bounds[("person", pid)]
-        hw, hh = box.w / 2 + self.GAP, box.h / 2 + self.GAP
-        (ax, ay), (bx, by) = inside, outside
-        # in units of the half-sizes, from the centre: u + t v, for t from 0 to 1
-        ux, uy = (ax - box.x - box.w / 2) / hw, (ay - box.y - box.h / 2) / hh
-        vx, vy = (bx - ax) / hw, (by - ay) / hh
-        shape = self.b.shape.get(pid, "rect")
-        if shape == "ellipse":
-            a, b, c = vx * vx + vy * vy, 2 * (ux * vx + uy * vy), ux * ux + uy * uy - 1
-            t = (-b + math.sqrt(max(0.0, b * b - 4 * a * c))) / (2 * a) if a else 1.0
-        else:
-            sides = _DIAMOND if shape == "diamond" else _RECT
-            t = min([(1 - sx * ux - sy * uy) / s for sx, sy in sides if (s := sx * vx + sy * vy) > 0] or [1.0])
-        t = min(1.0, max(0.0, t))
-        return (ax + (bx - ax) * t, ay + (by - ay) * t)
+
+def _inside(outline: tuple, pt: tuple) -> bool:
+    """Whether a point lies inside an outline (as :meth:`TieRouter._outline`)."""
+    cx, cy, hw, hh, shape = outline
+    ux, uy = abs(pt[0] - cx) / hw, abs(pt[1] - cy) / hh
+    if shape == "ellipse":
+        return ux * ux + uy * uy <= 1.0
+    if shape == "diamond":
+        return ux + uy <= 1.0
+    return ux <= 1.0 and uy <= 1.0
+
+
+def _edge(outline: tuple, inside: tuple, outside: tuple) -> tuple:
+    """Where the segment from a point inside an outline (as :meth:`TieRouter._outline`) to
+    one outside crosses it (solved: the outline is an ellipse, or the intersection of
+    half-planes)."""
+    cx, cy, hw, hh, shape = outline
+    (ax, ay), (bx, by) = inside, outside
+    # in units of the half-sizes, from the centre: u + t v, for t from 0 to 1
+    ux, uy = (ax - cx) / hw, (ay - cy) / hh
+    vx, vy = (bx - ax) / hw, (by - ay) / hh
+    if shape == "ellipse":
+        a, b, c = vx * vx + vy * vy, 2 * (ux * vx + uy * vy), ux * ux + uy * uy - 1
+        t = (-b + math.sqrt(max(0.0, b * b - 4 * a * c))) / (2 * a) if a else 1.0
+    else:
+        sides = _DIAMOND if shape == "diamond" else _RECT
+        t = min([(1 - sx * ux - sy * uy) / s for sx, sy in sides if (s := sx * vx + sy * vy) > 0] or [1.0])
+    t = min(1.0, max(0.0, t))
+    return (ax + (bx - ax) * t, ay + (by - ay) * t)
 
 
 _RECT = ((1, 0), (-1, 0), (0, 1), (0, -1))  # the outlines' sides, as s . u <= 1
