@@ -543,11 +543,11 @@ def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
     """Make ``scene`` show ``primitives`` instead of ``old_items`` (items this module made
     that are in ``scene``); return exactly one item per primitive, in drawing order.
 
-    Each primitive with a shape (:mod:`genomap.drawing.shapes`) first takes an old item
-    of the same shape, which only moves (``setPos``).  Every other primitive takes an
-    old item of the kind it needs, reset in a few calls, else one of the ``primed``
-    items of its shape (made while ``dot`` ran, see :func:`prime_items`), which moves
-    and joins the scene, else a new one is made.  Old items left over are removed
+    Each rectangle and ellipse first takes an old item of the same shape
+    (:mod:`genomap.drawing.shapes`), which only moves (``setPos``).  Every other
+    primitive takes an old item of the kind it needs, reset in a few calls, else one of
+    the ``primed`` items of its shape (made while ``dot`` ran, see :func:`prime_items`),
+    which moves and joins the scene, else a new one is made.  Old items left over are removed
     from the scene; primed ones no primitive claims stay in ``primed``, in no scene
     (drop it when convenient: deleting an item costs about what making one does).
 
@@ -605,10 +605,16 @@ def _fill(scene: QGraphicsScene, prims, made: dict[tuple, list[QGraphicsItem]]) 
     return items
 
 
+# The shapes whose old items a redraw matches by shape: moving one saves resetting its
+# geometry, pen and brush.  A text's reset (its box) costs no more than working out its
+# shape key, so old text items are reused by kind.
+_MOVED: dict[type, Callable[[Primitive], tuple]] = {t: k for t, k in _SHAPE_KEYS.items() if t is not Text}
+
+
 def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
             made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
-    keys = _SHAPE_KEYS
-    # old items by shape (those with one)
+    keys = _MOVED
+    # old items by shape (those moved rather than reset)
     shaped: dict[tuple, list[QGraphicsItem]] = {}
     loose: list[QGraphicsItem] = []
     for item in old_items:
@@ -659,6 +665,7 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
             pools[t] = [item]
     factories = ITEM_FACTORIES
     resetters = _RESETTERS
+    shape_keys = _SHAPE_KEYS if made else {}
     for i, k in rest:
         p = prims[i]
         t = type(p)
@@ -667,6 +674,8 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
             item = pool.pop()
             resetters[t](item, p)
         else:
+            if k is None and t in shape_keys:
+                k = shape_keys[t](p)
             pool = made.get(k) if k is not None else None
             if pool:
                 item = pool.pop()
