@@ -15,17 +15,18 @@ not a promise: a backend must match each primitive of the finished drawing by it
 claims (e.g. someone the layout left out, or a label whose backdrop the builder
 settles later).
 
-Only rectangles, ellipses and text have a shape (their position is one point);
-polygons and polylines are placed point by point and are left to the build.
+Only rectangles, ellipses and text have a shape (their position is one point: a
+rectangle's top-left corner, an ellipse's centre, a text's anchor); polygons and
+polylines are placed point by point and are left to the build.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
-from genomap.drawing.primitives import Ellipse, Point, Primitive, Rect, Stroke, Text
+from genomap.drawing.primitives import Ellipse, Primitive, Rect, Stroke, Text
 
-__all__ = ["expected_shapes", "origin", "shape_key", "SHAPED_TYPES"]
+__all__ = ["SHAPE_KEYS", "expected_shapes", "shape_key"]
 
 
 def _stroke_key(s: Optional[Stroke]) -> Optional[tuple]:
@@ -50,22 +51,14 @@ def _text_key(p: Text) -> tuple:
     return (Text, p.lines, p.size, p.bold, p.italic, p.color, p.align._value_, p.background)
 
 
-_KEYS = {Rect: _rect_key, Ellipse: _ellipse_key, Text: _text_key}
-SHAPED_TYPES: tuple[type, ...] = tuple(_KEYS)
+# the shape key function of each primitive type with a shape (for hot loops)
+SHAPE_KEYS: dict[type, Callable[[Primitive], tuple]] = {Rect: _rect_key, Ellipse: _ellipse_key, Text: _text_key}
 
 
 def shape_key(p: Primitive) -> Optional[tuple]:
     """Everything about ``p`` but its position and tags (None: ``p`` has no shape)."""
-    key = _KEYS.get(type(p))
+    key = SHAPE_KEYS.get(type(p))
     return None if key is None else key(p)
-
-
-def origin(p: Primitive) -> Point:
-    """Where ``p``'s shape is moved to: a rectangle's top-left corner, an ellipse's centre,
-    a text's anchor (see :class:`~genomap.drawing.primitives.Text`)."""
-    if type(p) is Ellipse:
-        return (p.cx, p.cy)
-    return (p.x, p.y)
 
 
 _TEMPLATE_TYPES = (("lines", Text), ("w", Rect), ("rx", Ellipse))

@@ -48,7 +48,7 @@ from genomap.drawing.primitives import (
     DASH_PATTERNS, FONT_FAMILIES, TEXT_BASELINE, Align, Drawing, Ellipse, Fill, MultiPolyline,
     Polygon, Polyline, Primitive, Rect, Stroke, Text,
 )
-from genomap.drawing.shapes import _KEYS as _SHAPE_KEYS, expected_shapes
+from genomap.drawing.shapes import SHAPE_KEYS as _SHAPE_KEYS, expected_shapes
 from genomap.perf import gc_paused
 
 
@@ -765,8 +765,9 @@ class ItemPrimer:
     with the preparation ``draw_family`` reports while dot runs; the canvas takes the
     items with :meth:`take` when the drawing arrives.  Only the latest priming is kept.
     Whoever takes them gets a forecast, not a promise: :func:`refill_scene` matches
-    items to primitives by shape and drops what nothing claims, so items primed for
-    another drawing cost time but never change a picture.
+    items to primitives by shape and leaves out what nothing claims (the canvas drops
+    those after the redraw), so items primed for another drawing cost time but never
+    change a picture.
     """
 
     def __init__(self) -> None:
