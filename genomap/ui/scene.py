@@ -455,14 +455,6 @@ def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]
 # canvas hands its old items back and each primitive takes an old item of the kind it
 # needs, reset in a few calls (geometry, pen, brush), before new items are made.
 
-def _item_kind(p: Primitive) -> type:
-    """The item class :data:`ITEM_FACTORIES` makes for ``p``."""
-    t = type(p)
-    if t is Polyline:
-        return LineItem if len(p.points) == 2 else PathItem
-    return _ITEM_KINDS.get(t)  # (None: no factory either; the caller says so)
-
-
 def _rect_path(p: Rect) -> QPainterPath:
     """The rectangle's outline with its top-left corner at (0, 0) (shared: paths are
     implicitly shared in Qt, and people's symbols and badges repeat a few sizes)."""
@@ -525,8 +517,10 @@ def _reset_text(item: TextItem, p: Text) -> None:
     item.setPos(p.x, p.y)
 
 
+# The item class ITEM_FACTORIES makes for each primitive type (a two-point Polyline: LineItem).
 _ITEM_KINDS: dict[type, type] = {
-    Rect: RectItem, Ellipse: EllipseItem, Polygon: PolygonItem, MultiPolyline: PathItem, Text: TextItem,
+    Rect: RectItem, Ellipse: EllipseItem, Polygon: PolygonItem, Polyline: PathItem, MultiPolyline: PathItem,
+    Text: TextItem,
 }
 _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
     Rect: _reset_rect,
@@ -613,15 +607,19 @@ _MOVED: dict[type, Callable[[Primitive], tuple]] = {t: k for t, k in _SHAPE_KEYS
 
 def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
             made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
-    keys = _MOVED
-    # old items by shape (those moved rather than reset)
+    moved = _MOVED
+    # old items: those moved rather than reset by shape, the others by kind
     shaped: dict[tuple, list[QGraphicsItem]] = {}
-    loose: list[QGraphicsItem] = []
+    pools: dict[type, list[QGraphicsItem]] = {}
     for item in old_items:
         p = item.primitive
-        key = keys.get(type(p))
+        key = moved.get(type(p))
         if key is None:
-            loose.append(item)
+            t = type(item)
+            if t in pools:
+                pools[t].append(item)
+            else:
+                pools[t] = [item]
         else:
             k = key(p)
             if k in shaped:
@@ -631,68 +629,60 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
     n = len(prims)
     step = 1.0 / max(n, 1)
     layer_z = LAYER_Z
+    kinds = _ITEM_KINDS
+    resetters = _RESETTERS
     items: list = [None] * n
     fresh: list[QGraphicsItem] = []
-    rest: list[tuple[int, Optional[tuple]]] = []  # (index, shape key) of primitives still without an item
-    ellipse = Ellipse
+    missed: list[tuple[int, tuple]] = []  # (index, shape key) of rectangles and ellipses no old shape fits
+    ellipse, polyline, line_item = Ellipse, Polyline, LineItem
     for i, p in enumerate(prims):
         t = type(p)
-        key = keys.get(t)
-        if key is None:
-            rest.append((i, None))
-            continue
-        k = key(p)
-        pool = shaped.get(k)
-        if not pool:
-            rest.append((i, k))
-            continue
-        item = pool.pop()
-        if t is ellipse:
-            item.setPos(p.cx, p.cy)
+        key = moved.get(t)
+        if key is not None:
+            k = key(p)
+            pool = shaped.get(k)
+            if not pool:
+                missed.append((i, k))
+                continue
+            item = pool.pop()
+            if t is ellipse:
+                item.setPos(p.cx, p.cy)
+            else:
+                item.setPos(p.x, p.y)
         else:
-            item.setPos(p.x, p.y)
+            pool = pools.get(line_item if t is polyline and len(p.points) == 2 else kinds.get(t))
+            if pool:
+                item = pool.pop()
+                resetters[t](item, p)
+            else:
+                item = _primed_or_new(p, made)
+                fresh.append(item)
         item.primitive = p
+        item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
         items[i] = item
-    # The rest: an old item of the kind needed, reset (an old item left over costs its
-    # removal and deletion, more than a primed one saves), else a primed item of the
-    # shape, moved, else a new item.
-    pools: dict[type, list[QGraphicsItem]] = {}
-    for item in chain(loose, chain.from_iterable(shaped.values())):
-        t = type(item)
-        if t in pools:
-            pools[t].append(item)
-        else:
-            pools[t] = [item]
-    factories = ITEM_FACTORIES
-    resetters = _RESETTERS
-    shape_keys = _SHAPE_KEYS if made else {}
-    for i, k in rest:
+    # Rectangles and ellipses of a new shape: an old one left over, reset (an old item
+    # left over costs its removal and deletion, more than a primed one saves), else a
+    # primed one of the shape, moved, else a new one.
+    for pool in shaped.values():
+        for item in pool:
+            t = type(item)
+            if t in pools:
+                pools[t].append(item)
+            else:
+                pools[t] = [item]
+    for i, k in missed:
         p = prims[i]
         t = type(p)
-        pool = pools.get(_item_kind(p))
+        pool = pools.get(kinds[t])
         if pool:
             item = pool.pop()
             resetters[t](item, p)
         else:
-            if k is None and t in shape_keys:
-                k = shape_keys[t](p)
-            pool = made.get(k) if k is not None else None
-            if pool:
-                item = pool.pop()
-                if t is ellipse:
-                    item.setPos(p.cx, p.cy)
-                else:
-                    item.setPos(p.x, p.y)
-            else:
-                factory = factories.get(t)
-                if factory is None:
-                    raise TypeError(f"no Qt item factory for {t.__name__}")
-                item = factory(p)
+            item = _primed_or_new(p, made, k)
             fresh.append(item)
         item.primitive = p
-        items[i] = item
-    for i, (item, p) in enumerate(zip(items, prims)):
         item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
+        items[i] = item
     add = scene.addItem
     for item in fresh:
         add(item)
@@ -701,6 +691,27 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
         for item in pool:
             remove(item)
     return items
+
+
+def _primed_or_new(p: Primitive, made: dict[tuple, list[QGraphicsItem]], k: Optional[tuple] = None) -> QGraphicsItem:
+    """A primed item of ``p``'s shape (key ``k`` if known) moved into place, else a new item."""
+    t = type(p)
+    if made:
+        if k is None:
+            key = _SHAPE_KEYS.get(t)
+            k = key(p) if key is not None else None
+        pool = made.get(k) if k is not None else None
+        if pool:
+            item = pool.pop()
+            if t is Ellipse:
+                item.setPos(p.cx, p.cy)
+            else:
+                item.setPos(p.x, p.y)
+            return item
+    factory = ITEM_FACTORIES.get(t)
+    if factory is None:
+        raise TypeError(f"no Qt item factory for {t.__name__}")
+    return factory(p)
 
 
 # -- priming: items made while dot runs ------------------------------------------
