@@ -663,13 +663,8 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
     # Rectangles and ellipses of a new shape: an old one left over, reset (an old item
     # left over costs its removal and deletion, more than a primed one saves), else a
     # primed one of the shape, moved, else a new one.
-    for pool in shaped.values():
-        for item in pool:
-            t = type(item)
-            if t in pools:
-                pools[t].append(item)
-            else:
-                pools[t] = [item]
+    for item in chain.from_iterable(shaped.values()):
+        pools.setdefault(type(item), []).append(item)
     for i, k in missed:
         p = prims[i]
         t = type(p)
