@@ -103,3 +103,32 @@ def test_spot_samples_cost_no_more_than_the_bow(router):
         assert router._samples(A, B, cand, 40, own, rooms, math.nextafter(full, math.inf)) is not None
         ruled_out += router._samples(A, B, cand, 40, own, rooms, 1.0) is None
     assert ruled_out  # (and the spots do rule bows out)
+
+
+def test_spot_samples_of_a_short_bow_count_each_sample_once(router):
+    # between near neighbours few samples are stepped (the rest lie in the two symbols),
+    # so some of the spot samples are the same sample: counted once, as the scan counts
+    # it, they never rule out a bow that costs less in full
+    people = sorted(router.b.visible)
+    short = 0
+    for p in people:
+        sp = router.b.sym[p]
+        A = (sp.cx, sp.mid_y)
+        near = sorted((q for q in people if q != p),
+                      key=lambda q: math.dist(A, (router.b.sym[q].cx, router.b.sym[q].mid_y)))[:4]
+        for q in near:
+            B = _ends(router, p, q)[1]
+            d = math.dist(A, B)
+            nx, ny = -(B[1] - A[1]) / d, (B[0] - A[0]) / d
+            own, rooms = router._own(p, q, A, B)
+            for cost, kind, how in router._candidates(p, q, d):
+                if kind != "q":
+                    continue
+                cand, n = router._make(A, B, nx, ny, kind, how)
+                xs, ys = (list(v) for v in router._samples(A, B, cand, n, own, rooms, math.inf))
+                short += len(xs) < 5
+                hits, along = router._scan(xs, ys, own, 0.0, math.inf)
+                full = hits * router.HIT + along
+                assert router._samples(A, B, cand, n, own, rooms, math.nextafter(full, math.inf)) is not None, \
+                    (p, q, cand, full)
+    assert short  # (some bows are that short)

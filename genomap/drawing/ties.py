@@ -262,12 +262,15 @@ class TieRouter:
             end = max(start, n + 1 - _inside_steps(rooms[1], sx, sy, n))
             if start < end and slack < math.inf:
                 # a few samples first: the ends (where most losing bows show it), the quarters;
-                # what they cost is looked at only if one of them is on something
+                # what they cost is looked at only if one of them is on something.  Each
+                # sample once: on a short bow (few samples stepped) some of these coincide,
+                # and one sample on a line counted twice would cost more than the scan counts
                 grid, gw, gh = self.grid, self.gw, self.gh
                 lo = 2 * inv
                 spots = []
                 marked = False
-                for m in (start, end - 1, (start + end) // 2, (3 * start + end) // 4, (start + 3 * end) // 4):
+                for m in dict.fromkeys((start, end - 1, (start + end) // 2, (3 * start + end) // 4,
+                                        (start + 3 * end) // 4)):
                     t = m / n
                     u = 1 - t
                     w0, w1, w2 = u * u, 2 * u * t, t * t
