@@ -3,13 +3,9 @@
 For 25, 100, 400 and 1,600 people prints
 
 * the **whole pipeline** as the application runs it, cold (no cached layout):
-  :func:`genomap.pipeline.draw_family` -- which starts ``dot`` in a child process,
-  prepares the position-free half of the drawing while it runs and reports it, so the
-  scene's items for people's symbols, labels and badges are made (primed) during the
-  wait -- then the Qt scene as the canvas fills it (``refill_scene`` with the primed
-  items: one item per primitive in a ``QGraphicsScene``); ``after`` is the scene work
-  left once ``draw_family`` has returned, ``unprimed`` the whole without priming (runs
-  alternate with the whole's; priming pays only when a core is free while dot runs);
+  :func:`genomap.pipeline.draw_family` -- which starts ``dot`` in a child process
+  and prepares the position-free half of the drawing while it runs -- then the Qt
+  scene (one item per primitive, added to a ``QGraphicsScene``);
 * its parts measured one at a time: layout (with the Python before and after dot),
   drawing from a cached layout, Qt scene;
 * raw ``dot -Tjson`` on the same DOT source, and the ratio whole pipeline / raw dot;
@@ -59,50 +55,35 @@ def main(argv=None) -> int:
     from genomap.perf import gc_paused
     from genomap.pipeline import draw_family
     from genomap.testing.generate import generate_family
-    from genomap.ui.scene import ItemPrimer, ensure_gui_app, refill_scene
+    from genomap.ui.scene import build_scene_items, ensure_gui_app
 
     ensure_gui_app()
     dot = find_dot()
     day = date(2024, 6, 1)
     scenes = []  # keep scenes alive until the end: deleting 13k items is not part of building
 
-    def to_scene(drawing, primed=None):
-        """The canvas's first fill of its scene (GenogramView._rebuild_scene)."""
+    def to_scene(drawing):
         sc = QGraphicsScene()
-        refill_scene(sc, [], drawing.primitives, primed=primed)
+        add = sc.addItem
+        for it in build_scene_items(drawing):
+            add(it)
         scenes.append(sc)
         return sc
 
     print("median ms of each step; 'whole' = cold draw_family + Qt scene, as the app runs it")
     print(f"{'people':>6} {'prims':>6} | {'layout':>6} {'(dot)':>6} {'drawing':>7} {'scene':>6} | "
-          f"{'whole':>6} {'(after)':>7} {'unprimed':>8} {'raw dot':>7} {'ratio':>6} {'(best)':>6} | {'date chg':>8}")
+          f"{'whole':>6} {'raw dot':>7} {'ratio':>6} {'(best)':>6} | {'date chg':>8}")
     for size in (int(s) for s in args.sizes.split(",")):
         snap = generate_family(1, size)
-        primer = ItemPrimer()
-        after = []
 
         def whole():
-            clear_cache()
-            drawing = draw_family(snap, day, on_prepared=primer.prime)
-            t = time.perf_counter()
-            sc = to_scene(drawing, primer.take())
-            after.append(time.perf_counter() - t)
-            return sc
-
-        def unprimed():
             clear_cache()
             return to_scene(draw_family(snap, day))
 
         whole()  # warm caches that any second run would have (fonts, metrics)
         scenes.clear()
-        after.clear()
-        # alternated, so that a busy machine weighs on both alike
-        w_times, u_times = [], []
-        for _ in range(args.repeats):
-            w_times.append(timed(whole, 1)[0])
-            u_times.append(timed(unprimed, 1)[0])
-            scenes.clear()
-        w_best, w_med, u_med = min(w_times), statistics.median(w_times), statistics.median(u_times)
+        w_best, w_med, _ = timed(whole, args.repeats)
+        scenes.clear()
         _, lay_med, lay = timed(lambda: compute_layout(snap), args.repeats)
         dot_share = lay.timings["dot"]
 
@@ -122,8 +103,7 @@ def main(argv=None) -> int:
         days = [date(2015, 1, 1), date(2018, 6, 1), date(2021, 3, 1), day]
         _, chg_med, _ = timed(lambda: [draw_family(snap, d) for d in days], args.repeats)
         print(f"{len(snap.people):>6} {len(drawing.primitives):>6} | {lay_med*1e3:>6.0f} {dot_share*1e3:>6.0f} "
-              f"{draw_med*1e3:>7.0f} {scene_med*1e3:>6.0f} | {w_med*1e3:>6.0f} {statistics.median(after)*1e3:>7.1f} "
-              f"{u_med*1e3:>8.0f} {raw_med*1e3:>7.0f} "
+              f"{draw_med*1e3:>7.0f} {scene_med*1e3:>6.0f} | {w_med*1e3:>6.0f} {raw_med*1e3:>7.0f} "
               f"{w_med/raw_med:>6.2f} {w_best/raw_best:>6.2f} | {chg_med/len(days)*1e3:>8.0f}")
         sys.stdout.flush()
     return 0

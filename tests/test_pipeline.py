@@ -82,28 +82,3 @@ def test_a_failure_while_preparing_leaves_no_graphviz_process(monkeypatch):
     drawing = pipeline.draw_family(snap, date(2024, 6, 1))
     assert len([p for p in drawing.primitives if p.ref and p.ref[0] == "person"]) >= len(snap.people)
     clear_cache()
-
-
-def test_the_preparation_is_reported_while_dot_runs_and_only_then():
-    snap = generate_family(4, 120)
-    day = date(2024, 6, 1)
-    clear_cache()
-    reported = []
-    drawing = pipeline.draw_family(snap, day, on_prepared=lambda prep, running: reported.append((prep, running)))
-    assert len(reported) == 1
-    prep, dot_running = reported[0]
-    assert prep.as_at == day and prep.snapshot is snap
-    assert set(prep.person) >= {k[1] for k in drawing.bounds if k[0] == "person"}
-    assert not dot_running()  # the drawing is built: dot is done
-    # the layout cached: nothing to wait for, nothing reported
-    pipeline.draw_family(snap, day, on_prepared=lambda prep, running: reported.append((prep, running)))
-    assert len(reported) == 1
-    # a draw function that does not pass on_prepared reports to its thread's listener
-    clear_cache()
-    heard = []
-    with pipeline.reporting_preps(lambda prep, running: heard.append(prep)):
-        assert pipeline.draw_family(snap, day).primitives == drawing.primitives
-    clear_cache()
-    pipeline.draw_family(snap, day)  # outside the block (dot running again): not heard
-    assert len(heard) == 1
-    clear_cache()

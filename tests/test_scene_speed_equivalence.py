@@ -150,12 +150,12 @@ def test_text_item_box_and_tags(qapp):
     t = Text(100, 10, ("Bernadette", "Fitzgerald-Hughes"), size=8, ref=("person", 4), layer="base")
     item = TextItem(t)
     w = max(_advance(line, False, False) for line in t.lines) * 8 / _REF_PX
-    assert item.sceneBoundingRect() == QRectF(100 - w / 2 - 1, 9, w + 2, 2 * 8 * 1.2 + 2)
+    assert item.boundingRect() == QRectF(100 - w / 2 - 1, 9, w + 2, 2 * 8 * 1.2 + 2)
     assert item.pen().style() == Qt.PenStyle.NoPen and item.brush().style() == Qt.BrushStyle.NoBrush
     assert item.data(DATA_REF) == ("person", 4) and item.data(DATA_LAYER) == "base"
     assert item.text is t
     built = build_scene_items(Drawing(200, 50, (t,)))[0]
-    assert isinstance(built, TextItem) and built.sceneBoundingRect() == item.sceneBoundingRect()
+    assert isinstance(built, TextItem) and built.boundingRect() == item.boundingRect()
 
 
 def _shown_view(qtbot):

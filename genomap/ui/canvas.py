@@ -61,7 +61,7 @@ from genomap.model.dates import PartialDate, PartialDateError
 from genomap.store.snapshot import FamilySnapshot
 from genomap.ui.canvas_overlay import DATA_OVERLAY, HaloItem, PathHaloItem
 from genomap.ui.canvas_tooltip import link_tooltip_html, person_tooltip_html
-from genomap.ui.scene import DATA_LAYER, DATA_REF, PRIMER, ItemPrimer, TextItem, refill_scene
+from genomap.ui.scene import DATA_LAYER, DATA_REF, TextItem, refill_scene
 
 Ref = tuple[str, int]
 
@@ -152,8 +152,6 @@ class GenogramView(QGraphicsView):
     def __init__(self, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.wheel_zooms = True
-        # items made for the next drawing while dot ran (workers.DrawScheduler primes them)
-        self.primer: ItemPrimer = PRIMER
 
         scene = QGraphicsScene(self)
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -313,9 +311,8 @@ class GenogramView(QGraphicsView):
     def _rebuild_scene(self, drawing: Drawing) -> None:
         self._drop_overlays()
         # The new drawing reuses the old items (scene.refill_scene: resetting an item is
-        # far cheaper than deleting one and making another) and the items primed for it
-        # while dot ran, so whatever a layer toggle or the level of detail hid is shown
-        # first and hidden afresh below.
+        # far cheaper than deleting one and making another), so whatever a layer toggle
+        # or the level of detail hid is shown first and hidden afresh below.
         for item in self._hidden_items():
             item.setVisible(True)
         old = self._items
@@ -325,15 +322,12 @@ class GenogramView(QGraphicsView):
         self._text_groups = {}  # (nothing may point at old items if the refill fails)
         self._lod_hidden_sizes = set()
         self._person_boxes = {}
-        primed = self.primer.take()
         try:
-            items = refill_scene(self.scene(), old, drawing.primitives, primed=primed)
+            items = refill_scene(self.scene(), old, drawing.primitives)
         except BaseException:
             self.scene().clear()  # no half-reused leftovers the next redraw cannot see
             raise
         del old
-        if primed is not None:  # what nothing claimed is deleted once the redraw is shown
-            QTimer.singleShot(0, primed.unclaimed().clear)
         by_ref = self._items_by_ref
         by_layer = self._layer_items
         hidden = self._hidden_layers

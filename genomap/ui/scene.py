@@ -8,13 +8,6 @@ toggle overlays by layer without knowing anything about genograms.  The tags are
 from ``item.primitive`` (the primitive the item shows) by the item classes' ``data``;
 :func:`refill_scene` redraws a scene by resetting its old items where it can.
 
-Rectangles, ellipses and text -- the primitives with a *shape* (see
-:mod:`genomap.drawing.shapes`) -- are drawn in item coordinates around one point and
-placed with ``setPos``: a redraw moves an item of the same shape instead of remaking
-it, and the items of people's symbols, labels and badges can be made while Graphviz
-still runs (:func:`prime_items`, :class:`ItemPrimer`) and only moved into place once
-the drawing is built.  Lines and polygons keep scene coordinates (position 0, 0).
-
 Units: one scene unit is one point of the drawing (y down), so zoom 1.0 at 72 dpi is
 "actual size".  Text is drawn with a pixel-sized font scaled into scene units, which
 makes its size independent of the paint device's dpi: 8 pt in the drawing is 8 scene
@@ -45,10 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from genomap.drawing.primitives import (
-    DASH_PATTERNS, FONT_FAMILIES, TEXT_BASELINE, Align, Drawing, Ellipse, Fill, MultiPolyline,
-    Polygon, Polyline, Primitive, Rect, Stroke, Text,
+    DASH_PATTERNS, FONT_FAMILIES, Align, Drawing, Ellipse, Fill, MultiPolyline, Polygon,
+    Polyline, Primitive, Rect, Stroke, Text,
 )
-from genomap.drawing.shapes import SHAPE_KEYS as _SHAPE_KEYS, expected_shapes
 from genomap.perf import gc_paused
 
 
@@ -244,23 +236,16 @@ class LineItem(QGraphicsLineItem):
 
 
 class PathItem(QGraphicsPathItem):
-    """A :class:`Polyline` of more than two points or a :class:`MultiPolyline`."""
-
-    data = _tagged_data
-
-
-class RectItem(PathItem):
-    """A :class:`Rect`: its path in its own coordinates (top-left corner at (0, 0)),
-    placed with ``setPos``.
+    """A :class:`Rect`, a :class:`Polyline` of more than two points or a :class:`MultiPolyline`.
 
     (Rectangles stay paths: a QGraphicsRectItem is a little faster but antialiases a
     few edge pixels one level differently on screen.)
     """
 
+    data = _tagged_data
+
 
 class EllipseItem(QGraphicsEllipseItem):
-    """An :class:`Ellipse`: its rect in its own coordinates (centre at (0, 0)), placed with ``setPos``."""
-
     data = _tagged_data
 
 
@@ -273,8 +258,6 @@ class TextItem(QGraphicsRectItem):
 
     A rectangle item without pen or brush whose rect is the text's box, so Qt asks
     C++ for the bounds (indexing, hit tests, updates) and calls Python only to paint.
-    Like every item with a shape (:mod:`genomap.drawing.shapes`) it is drawn in its
-    own coordinates, the text's anchor at (0, 0), and placed with ``setPos``.
     ``TextItem(text)`` for one-off use; :func:`build_scene_items` makes them with
     :func:`_text_item`, which skips the Python ``__init__``.
     """
@@ -283,7 +266,6 @@ class TextItem(QGraphicsRectItem):
 
     def __init__(self, text: Text):
         super().__init__(*_text_box(text))
-        self.setPos(text.x, text.y)
         self.setPen(_NO_PEN)
         self.primitive = text
 
@@ -302,27 +284,35 @@ class TextItem(QGraphicsRectItem):
         return [_advance(line, t.bold, t.italic) * s for line in t.lines]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002
-        # in the item's coordinates: the text's anchor (x, y) is (0, 0)
         t = self.primitive
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setFont(_font(t.bold, t.italic))
         painter.setPen(QColor(t.color))
         s = t.size / _REF_PX
-        lh = t.line_height
         widths = self._widths
         if t.background:
             painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(t.background))
             for i, w in enumerate(widths):
-                x = -w / 2 if t.align is Align.CENTER else (-w if t.align is Align.RIGHT else 0.0)
-                painter.drawRect(QRectF(x - 1, i * lh, w + 2, lh))
+                if t.align is Align.CENTER:
+                    x = t.x - w / 2
+                elif t.align is Align.RIGHT:
+                    x = t.x - w
+                else:
+                    x = t.x
+                painter.drawRect(QRectF(x - 1, t.y + i * t.line_height, w + 2, t.line_height))
             painter.restore()
         for i, (line, w) in enumerate(zip(t.lines, widths)):
-            x = -w / 2 if t.align is Align.CENTER else (-w if t.align is Align.RIGHT else 0.0)
+            if t.align is Align.CENTER:
+                x = t.x - w / 2
+            elif t.align is Align.RIGHT:
+                x = t.x - w
+            else:
+                x = t.x
             painter.save()
-            painter.translate(x, i * lh + t.size * TEXT_BASELINE)
+            painter.translate(x, t.baseline(i))
             painter.scale(s, s)
             painter.drawText(QPointF(0, 0), line)
             painter.restore()
@@ -330,26 +320,19 @@ class TextItem(QGraphicsRectItem):
 
 
 def _text_box(text: Text) -> tuple[float, float, float, float]:
-    """The text's box around its anchor: the widest line (Qt's advance) plus 1 pt around.
-
-    Cached by everything the box depends on (labels repeat, and redraws repeat them all).
-    """
-    key = (text.lines, text.size, text.bold, text.italic, text.align._value_)
-    box = _BOXES.get(key)
-    if box is None:
-        lines = text.lines
-        bold, italic = text.bold, text.italic
-        w = max([_advance(line, bold, italic) for line in lines], default=0.0) * (text.size / _REF_PX)
-        align = text.align
-        x0 = -w / 2 if align is _CENTER else (-w if align is _RIGHT else 0.0)
-        if len(_BOXES) >= _BOXES_MAX:
-            _BOXES.clear()
-        box = _BOXES[key] = (x0 - 1, -1.0, w + 2, len(lines) * (text.size * 1.2) + 2)
-    return box
-
-
-_BOXES: dict[tuple, tuple[float, float, float, float]] = {}
-_BOXES_MAX = 50000
+    """The text's box: the widest line (Qt's advance, cached) plus 1 pt around."""
+    lines = text.lines
+    bold, italic = text.bold, text.italic
+    if len(lines) == 1:
+        w = _advance(lines[0], bold, italic)
+    elif lines:
+        w = max([_advance(line, bold, italic) for line in lines])
+    else:
+        w = 0.0
+    w *= text.size / _REF_PX
+    align = text.align
+    x0 = text.x - w / 2 if align is _CENTER else (text.x - w if align is _RIGHT else text.x)
+    return x0 - 1, text.y - 1, w + 2, len(lines) * (text.size * 1.2) + 2
 
 
 _CENTER, _RIGHT = Align.CENTER, Align.RIGHT
@@ -360,23 +343,19 @@ _init_rect_item = QGraphicsRectItem.__init__
 def _text_item(p: Text) -> QGraphicsItem:
     item = _new_text(TextItem)
     _init_rect_item(item, *_text_box(p))
-    item.setPos(p.x, p.y)
     item.setPen(_NO_PEN)
     return item
 
 
 def _rect_item(p: Rect) -> QGraphicsItem:
-    item = RectItem(_rect_path(p))
-    item.setPos(p.x, p.y)
+    item = PathItem(_rect_path(p))
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
     return item
 
 
 def _ellipse_item(p: Ellipse) -> QGraphicsItem:
-    rx, ry = p.rx, p.ry
-    item = EllipseItem(-rx, -ry, 2 * rx, 2 * ry)
-    item.setPos(p.cx, p.cy)
+    item = EllipseItem(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
     return item
@@ -455,37 +434,31 @@ def build_scene_items(drawing: Drawing, primitives: Optional[Iterable[Primitive]
 # canvas hands its old items back and each primitive takes an old item of the kind it
 # needs, reset in a few calls (geometry, pen, brush), before new items are made.
 
+def _item_kind(p: Primitive) -> type:
+    """The item class :data:`ITEM_FACTORIES` makes for ``p``."""
+    t = type(p)
+    if t is Polyline:
+        return LineItem if len(p.points) == 2 else PathItem
+    return _ITEM_KINDS.get(t)  # (None: no factory either; the caller says so)
+
+
 def _rect_path(p: Rect) -> QPainterPath:
-    """The rectangle's outline with its top-left corner at (0, 0) (shared: paths are
-    implicitly shared in Qt, and people's symbols and badges repeat a few sizes)."""
-    key = (p.w, p.h, p.radius)
-    path = _RECT_PATHS.get(key)
-    if path is None:
-        path = QPainterPath()
-        if p.radius > 0:
-            path.addRoundedRect(0.0, 0.0, p.w, p.h, p.radius, p.radius)
-        else:
-            path.addRect(0.0, 0.0, p.w, p.h)
-        if len(_RECT_PATHS) >= _BOXES_MAX:
-            _RECT_PATHS.clear()
-        _RECT_PATHS[key] = path
+    path = QPainterPath()
+    if p.radius > 0:
+        path.addRoundedRect(p.x, p.y, p.w, p.h, p.radius, p.radius)
+    else:
+        path.addRect(p.x, p.y, p.w, p.h)
     return path
 
 
-_RECT_PATHS: dict[tuple, QPainterPath] = {}
-
-
-def _reset_rect(item: RectItem, p: Rect) -> None:
+def _reset_rect(item: PathItem, p: Rect) -> None:
     item.setPath(_rect_path(p))
-    item.setPos(p.x, p.y)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
 
 
 def _reset_ellipse(item: EllipseItem, p: Ellipse) -> None:
-    rx, ry = p.rx, p.ry
-    item.setRect(-rx, -ry, 2 * rx, 2 * ry)
-    item.setPos(p.cx, p.cy)
+    item.setRect(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
     item.setPen(_pen_for(p.stroke))
     item.setBrush(_brush_for(p.fill))
 
@@ -503,24 +476,23 @@ def _reset_polyline(item: QGraphicsItem, p: Polyline) -> None:
         item.setLine(x0, y0, x1, y1)
     else:
         item.setPath(_polyline_path(pts))
+        item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
     item.setPen(_pen_for(p.stroke))
 
 
 def _reset_multipolyline(item: PathItem, p: MultiPolyline) -> None:
     item.setPath(_multipolyline_path(p.paths))
+    item.setBrush(_NO_BRUSH)  # the path item may have been a filled rectangle
     item.setPen(_pen_for(p.stroke))
 
 
 def _reset_text(item: TextItem, p: Text) -> None:
     # (an unchanged box repaints too: refill_scene has the whole scene repainted)
     item.setRect(*_text_box(p))
-    item.setPos(p.x, p.y)
 
 
-# The item class ITEM_FACTORIES makes for each primitive type (a two-point Polyline: LineItem).
 _ITEM_KINDS: dict[type, type] = {
-    Rect: RectItem, Ellipse: EllipseItem, Polygon: PolygonItem, Polyline: PathItem, MultiPolyline: PathItem,
-    Text: TextItem,
+    Rect: PathItem, Ellipse: EllipseItem, Polygon: PolygonItem, MultiPolyline: PathItem, Text: TextItem,
 }
 _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
     Rect: _reset_rect,
@@ -533,151 +505,52 @@ _RESETTERS: dict[type, Callable[[QGraphicsItem, Primitive], None]] = {
 
 
 def refill_scene(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
-                 primitives: Iterable[Primitive], primed: Optional["PrimedItems"] = None) -> list[QGraphicsItem]:
+                 primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
     """Make ``scene`` show ``primitives`` instead of ``old_items`` (items this module made
     that are in ``scene``); return exactly one item per primitive, in drawing order.
 
-    Each rectangle and ellipse first takes an old item of the same shape
-    (:mod:`genomap.drawing.shapes`), which only moves (``setPos``).  Every other
-    primitive takes an old item of the kind it needs, reset in a few calls, else one of
-    the ``primed`` items of its shape (made while ``dot`` ran, see :func:`prime_items`),
-    which moves and joins the scene, else a new one is made.  Old items left over are removed
-    from the scene; primed ones no primitive claims stay in ``primed``, in no scene
-    (drop it when convenient: deleting an item costs about what making one does).
-
-    Items stack by layer and, within a layer, in drawing order, as with
-    :func:`build_scene_items`.  Without old items (a first drawing) that is what adding
-    the items in drawing order gives, each with its layer's z; reused items keep their
-    old place in Qt's insertion order, so otherwise every item's z value is its layer's
-    z plus ``index / count`` (below 1, while layers are at least 2 apart).  Visibility
-    is left as it was.
+    Old items are reused for primitives needing the same kind of item, new ones are
+    made and added for the rest, and old items left over are removed from the scene.
+    Reused items change their place in Qt's insertion order, so every item's z value
+    is its layer's z plus ``index / count`` (below 1, while layers are at least 2
+    apart): items then stack by layer and, within a layer, in drawing order, exactly
+    as :func:`build_scene_items`' insertion order does.  Visibility is left as it was.
     """
-    old = old_items if isinstance(old_items, (list, tuple)) else list(old_items)
-    prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
-    made = primed._by_key if primed is not None else {}
+    with gc_paused():
+        return _refill(scene, old_items, primitives)
+
+
+def _refill(scene: QGraphicsScene, old_items: Iterable[QGraphicsItem],
+           primitives: Iterable[Primitive]) -> list[QGraphicsItem]:
     # One repaint of everything instead of per-item bookkeeping: while a full update
     # is pending the scene does not track each changed item's old and new area.
     scene.update()
-    with gc_paused():
-        if old:
-            return _refill(scene, old, prims, made)
-        return _fill(scene, prims, made)
-
-
-def _fill(scene: QGraphicsScene, prims, made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
-    """:func:`refill_scene` without old items (a first drawing): one pass, each item a
-    primed one moved into place or a new one, added in drawing order with its layer's z
-    (insertion order stacks the rest; a ``setZValue`` costs about what ``addItem`` does)."""
-    keys = _SHAPE_KEYS if made else {}
-    factories = ITEM_FACTORIES
+    pools: dict[type, list[QGraphicsItem]] = {}
+    for item in old_items:
+        pools.setdefault(type(item), []).append(item)
+    prims = primitives if isinstance(primitives, (list, tuple)) else list(primitives)
+    step = 1.0 / max(len(prims), 1)
     layer_z = LAYER_Z
-    ellipse = Ellipse
-    add = scene.addItem
+    factories = ITEM_FACTORIES
+    resetters = _RESETTERS
     items: list[QGraphicsItem] = []
     append = items.append
-    for p in prims:
+    fresh: list[QGraphicsItem] = []
+    for i, p in enumerate(prims):
         t = type(p)
-        key = keys.get(t)
-        pool = made.get(key(p)) if key is not None else None
+        pool = pools.get(_item_kind(p))
         if pool:
             item = pool.pop()
-            if t is ellipse:
-                item.setPos(p.cx, p.cy)
-            else:
-                item.setPos(p.x, p.y)
+            resetters[t](item, p)
         else:
             factory = factories.get(t)
             if factory is None:
                 raise TypeError(f"no Qt item factory for {t.__name__}")
             item = factory(p)
-        item.primitive = p
-        z = layer_z.get(p.layer)
-        if z:
-            item.setZValue(z)
-        add(item)
-        append(item)
-    return items
-
-
-# The shapes whose old items a redraw matches by shape: moving one saves resetting its
-# geometry, pen and brush.  A text's reset (its box) costs no more than working out its
-# shape key, so old text items are reused by kind.
-_MOVED: dict[type, Callable[[Primitive], tuple]] = {t: k for t, k in _SHAPE_KEYS.items() if t is not Text}
-
-
-def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
-            made: dict[tuple, list[QGraphicsItem]]) -> list[QGraphicsItem]:
-    moved = _MOVED
-    # old items: those moved rather than reset by shape, the others by kind
-    shaped: dict[tuple, list[QGraphicsItem]] = {}
-    pools: dict[type, list[QGraphicsItem]] = {}
-    for item in old_items:
-        p = item.primitive
-        key = moved.get(type(p))
-        if key is None:
-            t = type(item)
-            if t in pools:
-                pools[t].append(item)
-            else:
-                pools[t] = [item]
-        else:
-            k = key(p)
-            if k in shaped:
-                shaped[k].append(item)
-            else:
-                shaped[k] = [item]
-    n = len(prims)
-    step = 1.0 / max(n, 1)
-    layer_z = LAYER_Z
-    kinds = _ITEM_KINDS
-    resetters = _RESETTERS
-    items: list = [None] * n
-    fresh: list[QGraphicsItem] = []
-    missed: list[tuple[int, tuple]] = []  # (index, shape key) of rectangles and ellipses no old shape fits
-    ellipse, polyline, line_item = Ellipse, Polyline, LineItem
-    for i, p in enumerate(prims):
-        t = type(p)
-        key = moved.get(t)
-        if key is not None:
-            k = key(p)
-            pool = shaped.get(k)
-            if not pool:
-                missed.append((i, k))
-                continue
-            item = pool.pop()
-            if t is ellipse:
-                item.setPos(p.cx, p.cy)
-            else:
-                item.setPos(p.x, p.y)
-        else:
-            pool = pools.get(line_item if t is polyline and len(p.points) == 2 else kinds.get(t))
-            if pool:
-                item = pool.pop()
-                resetters[t](item, p)
-            else:
-                item = _primed_or_new(p, made)
-                fresh.append(item)
-        item.primitive = p
-        item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
-        items[i] = item
-    # Rectangles and ellipses of a new shape: an old one left over, reset (an old item
-    # left over costs its removal and deletion, more than a primed one saves), else a
-    # primed one of the shape, moved, else a new one.
-    for item in chain.from_iterable(shaped.values()):
-        pools.setdefault(type(item), []).append(item)
-    for i, k in missed:
-        p = prims[i]
-        t = type(p)
-        pool = pools.get(kinds[t])
-        if pool:
-            item = pool.pop()
-            resetters[t](item, p)
-        else:
-            item = _primed_or_new(p, made, k)
             fresh.append(item)
         item.primitive = p
         item.setZValue(layer_z.get(p.layer, 0.0) + i * step)
-        items[i] = item
+        append(item)
     add = scene.addItem
     for item in fresh:
         add(item)
@@ -686,112 +559,6 @@ def _refill(scene: QGraphicsScene, old_items: list[QGraphicsItem], prims,
         for item in pool:
             remove(item)
     return items
-
-
-def _primed_or_new(p: Primitive, made: dict[tuple, list[QGraphicsItem]], k: Optional[tuple] = None) -> QGraphicsItem:
-    """A primed item of ``p``'s shape (key ``k`` if known) moved into place, else a new item."""
-    t = type(p)
-    if made:
-        if k is None:
-            key = _SHAPE_KEYS.get(t)
-            k = key(p) if key is not None else None
-        pool = made.get(k) if k is not None else None
-        if pool:
-            item = pool.pop()
-            if t is Ellipse:
-                item.setPos(p.cx, p.cy)
-            else:
-                item.setPos(p.x, p.y)
-            return item
-    factory = ITEM_FACTORIES.get(t)
-    if factory is None:
-        raise TypeError(f"no Qt item factory for {t.__name__}")
-    return factory(p)
-
-
-# -- priming: items made while dot runs ------------------------------------------
-#
-# Most of a genogram's items (people's symbols, labels, ages, badges) look the same
-# wherever the layout puts them, and the drawing's preparation knows them before dot
-# has placed anyone (genomap.drawing.shapes).  The pipeline reports that preparation
-# while dot runs (draw_family's ``on_prepared``); making those items then, at the
-# origin, leaves refill_scene only moving them into place once the drawing is built.
-
-
-class PrimedItems:
-    """Items made ahead of a drawing for the shapes it is expected to have, by shape key
-    (each at the origin, in no scene); :func:`refill_scene` takes those it can use."""
-
-    __slots__ = ("_by_key", "count")
-
-    def __init__(self, by_key: dict[tuple, list[QGraphicsItem]], count: int):
-        self._by_key = by_key
-        self.count = count  # how many items were made
-
-    def unclaimed(self) -> list[QGraphicsItem]:
-        """The items no refill has taken (yet)."""
-        return list(chain.from_iterable(self._by_key.values()))
-
-
-_PRIME_CHUNK = 64  # items made between two looks at whether to go on
-
-
-def prime_items(shapes: Iterable[Primitive], go_on: Optional[Callable[[], bool]] = None) -> PrimedItems:
-    """Items for ``shapes`` (primitives at the origin, see :func:`genomap.drawing.shapes.expected_shapes`),
-    made until ``go_on()`` says stop (asked every few dozen items; e.g. "dot still runs":
-    once the drawing is being built, making an item ahead no longer saves time).
-
-    GUI thread only (text boxes are measured with Qt's font metrics).
-    """
-    ensure_gui_app()
-    keys = _SHAPE_KEYS
-    factories = ITEM_FACTORIES
-    by_key: dict[tuple, list[QGraphicsItem]] = {}
-    count = 0
-    with gc_paused():
-        for s in shapes:
-            if go_on is not None and not count % _PRIME_CHUNK and count and not go_on():
-                break
-            t = type(s)
-            item = factories[t](s)
-            item.primitive = s  # tagged until a primitive claims it
-            k = keys[t](s)
-            if k in by_key:
-                by_key[k].append(item)
-            else:
-                by_key[k] = [item]
-            count += 1
-    return PrimedItems(by_key, count)
-
-
-class ItemPrimer:
-    """Hands items primed for the drawing being made to the scene that shows it.
-
-    The draw scheduler (:mod:`genomap.ui.workers`) calls :meth:`prime` on the GUI thread
-    with the preparation ``draw_family`` reports while dot runs; the canvas takes the
-    items with :meth:`take` when the drawing arrives.  Only the latest priming is kept.
-    Whoever takes them gets a forecast, not a promise: :func:`refill_scene` matches
-    items to primitives by shape and leaves out what nothing claims (the canvas drops
-    those after the redraw), so items primed for another drawing cost time but never
-    change a picture.
-    """
-
-    def __init__(self) -> None:
-        self._primed: Optional[PrimedItems] = None
-
-    def prime(self, prep, dot_running: Optional[Callable[[], bool]] = None) -> None:
-        """Make the items of ``prep``'s expected shapes (a DrawingPrep; GUI thread) while
-        ``dot_running()`` (what ``draw_family`` reports with the prep)."""
-        self._primed = None  # the previous ones first: they are out of date
-        self._primed = prime_items(expected_shapes(prep), dot_running)
-
-    def take(self) -> Optional[PrimedItems]:
-        """The items primed last (once), or None."""
-        primed, self._primed = self._primed, None
-        return primed
-
-
-PRIMER = ItemPrimer()  # the application's: workers.DrawScheduler primes, canvas.GenogramView takes
 
 
 def populate_scene(scene: QGraphicsScene, drawing: Drawing, clear: bool = True) -> list[QGraphicsItem]:
@@ -841,7 +608,6 @@ def paint_drawing(painter: QPainter, drawing: Drawing, items: Optional[list[QGra
     for i in order:
         item = items[i]
         painter.save()
-        painter.translate(item.pos())  # items with a shape are drawn around their position
         painter.setPen(QPen())
         painter.setBrush(QBrush())
         item.paint(painter, option)

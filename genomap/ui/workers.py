@@ -6,12 +6,6 @@ newest state and the window never shows a stale picture.  Small families are
 laid out synchronously (the result is ready before the next paint and tests are
 deterministic); bigger ones go to ``QThreadPool`` so the window never freezes.
 Snapshots are frozen dataclasses, safe to hand to another thread.
-
-While a drawing waits for Graphviz, :func:`genomap.pipeline.draw_family` reports its
-position-free preparation (:func:`genomap.pipeline.reporting_preps`); the scheduler
-hands it to the GUI thread's :class:`~genomap.ui.scene.ItemPrimer`, which makes most
-of the scene's items during that wait (the worker's wait for ``dot`` does not hold
-the GIL), so the canvas only moves them into place when the drawing arrives.
 """
 
 from __future__ import annotations
@@ -22,9 +16,6 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from genomap.pipeline import reporting_preps
-from genomap.ui.scene import PRIMER, ItemPrimer
-
 log = logging.getLogger(__name__)
 
 DrawFn = Callable[[Any], Any]
@@ -32,7 +23,6 @@ DrawFn = Callable[[Any], Any]
 
 class _JobSignals(QObject):
     finished = Signal(int, object, object)  # generation, drawing, exception
-    prepared = Signal(int, object, object)  # generation, DrawingPrep, dot_running() (while dot runs)
 
 
 class DrawJob(QRunnable):
@@ -46,8 +36,7 @@ class DrawJob(QRunnable):
 
     def run(self) -> None:  # worker thread
         try:
-            with reporting_preps(lambda prep, running: self.signals.prepared.emit(self.generation, prep, running)):
-                drawing = self.draw(self.snapshot)
+            drawing = self.draw(self.snapshot)
         except Exception as exc:  # noqa: BLE001 - handed back to the GUI thread
             self.signals.finished.emit(self.generation, None, exc)
         else:
@@ -61,11 +50,9 @@ class DrawScheduler(QObject):
     drawing_failed = Signal(object)  # exception
     busy_changed = Signal(bool)
 
-    def __init__(self, draw: DrawFn, sync_threshold: int = 60, parent: Optional[QObject] = None,
-                 primer: Optional[ItemPrimer] = None):
+    def __init__(self, draw: DrawFn, sync_threshold: int = 60, parent: Optional[QObject] = None):
         super().__init__(parent)
         self.draw = draw
-        self.primer = primer or PRIMER  # makes scene items while dot runs (GUI thread)
         self.sync_threshold = sync_threshold  # people; above this, lay out in a worker thread
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -84,8 +71,7 @@ class DrawScheduler(QObject):
         if len(getattr(snapshot, "people", ())) <= self.sync_threshold:
             start = time.perf_counter()
             try:
-                with reporting_preps(self._prime):  # (this thread is the GUI thread)
-                    drawing = self.draw(snapshot)
+                drawing = self.draw(snapshot)
             except Exception as exc:  # noqa: BLE001
                 self.drawing_failed.emit(exc)
                 return
@@ -105,7 +91,6 @@ class DrawScheduler(QObject):
                 self._snapshots.pop(old_gen, None)
         job = DrawJob(gen, snapshot, self.draw)
         job.signals.finished.connect(self._finished)
-        job.signals.prepared.connect(self._prepared)
         self._snapshots[gen] = snapshot
         self._jobs[gen] = job
         self.busy_changed.emit(True)
@@ -114,18 +99,6 @@ class DrawScheduler(QObject):
     def invalidate(self) -> None:
         """Forget pending work (the document closed or the case changed)."""
         self._generation += 1
-
-    @Slot(int, object, object)
-    def _prepared(self, generation: int, prep: Any, dot_running: Callable[[], bool]) -> None:
-        if generation == self._generation:  # (a stale drawing's items would go unused)
-            self._prime(prep, dot_running)
-
-    def _prime(self, prep: Any, dot_running: Callable[[], bool]) -> None:
-        """Make scene items ahead (GUI thread); a failure only costs the head start."""
-        try:
-            self.primer.prime(prep, dot_running)
-        except Exception:  # noqa: BLE001 - the drawing goes on; its items are made later
-            log.exception("priming scene items failed")
 
     @Slot(int, object, object)
     def _finished(self, generation: int, drawing: Any, exc: Any) -> None:
