@@ -95,8 +95,15 @@ def test_pieces_keep_generations_and_order_and_quality(monkeypatch, seed, size):
     whole = _whole_layout(monkeypatch, snap)
     # every person in the same generation as dot on the whole graph puts them
     assert lay.row_of == whole.row_of
-    # pieces side by side in dot's order: within each row, the people of one piece keep
-    # their order, and a piece never starts left of an earlier one's first person
+    # pieces side by side in dot's order: in each row, left to right, the people come
+    # piece by piece as they do when dot lays out the whole graph
+    parts = engine._prepare(snap, None, DotParams()).parts
+    piece_of = {p: i for i, part in enumerate(parts) for p in _people(part)}
+
+    def pieces_by_row(l):
+        return [[piece_of[p] for p in sorted(row, key=l.x.__getitem__)] for row in l.rows]
+
+    assert pieces_by_row(lay) == pieces_by_row(whole)
     rep_whole = run_checks(snap, whole, build_drawing(snap, whole, DAY), DAY)
     rep = run_checks(snap, lay, build_drawing(snap, lay, DAY), DAY)
     assert rep.ok, rep.summary()
