@@ -146,3 +146,14 @@ def test_packed_pieces_keep_the_gap_on_shared_ranks_and_nothing_overlaps():
                                         check=True).stdout, "plain")
     ys = sorted({y for _, y in whole.values()})
     assert {p: ys.index(y) for p, (_, y) in whole.items()} == {p: int(y // 96.0) for p, (_, y) in pos.items()}
+
+
+def test_dot_input_is_what_dot_is_given():
+    snap = generate_family(1, 120)
+    text = engine.dot_input(snap)
+    n = text.count("digraph piece")
+    assert n == len(engine._prepare(snap, None, DotParams()).parts) > 1
+    out = subprocess.run([find_dot(), "-Tplain"], input=text, capture_output=True, text=True, check=True).stdout
+    assert out.count("\nstop") == n  # one layout per piece
+    lay = engine.compute_layout(snap)
+    assert set(lay.x) == set().union(*(set(p) for p in dotmod.parse_pieces(out)))

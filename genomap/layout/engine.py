@@ -460,6 +460,13 @@ def start_layout(
     return LayoutJob(prep, run, build_time=t1 - t0, pieces=pieces)
 
 
+def dot_input(snapshot: FamilySnapshot, household_day: Optional[date] = None, params: DotParams = DotParams()) -> str:
+    """What the layout gives ``dot``: the family's graph (``Layout.dot_source``), or its
+    pieces one after another when it falls apart into several (benchmarks time it)."""
+    prep = _prepare(snapshot, None, params, household_day)
+    return "".join(prep.parts) if prep.parts and DOT_FORMAT == "plain" else prep.src
+
+
 def compute_layout(
     snapshot: FamilySnapshot,
     household_day: Optional[date] = None,
