@@ -3,8 +3,8 @@
 Timing (ms per build, min and median over the builds, CPU time of this process so
 other work on the machine counts less): the router's rasters (``TieRouter.__init__``),
 choosing and marking the routes (``route``), the ties' patterns (``tie_geometry``)
-and ``draw_ties`` in all, on generated families.  Target (issue 3): draw_ties at
-most ~12 ms at 400 people, ~45 ms at 1,600.
+and ``draw_ties`` in all, on generated families.  (Tie routing is the largest part of
+the drawing left after Graphviz: issue 3's whole-pipeline target at 400 people.)
 
 Quality (``--quality``), over generated families (seeds 0-40 at 25/60/120/400 people,
 two of 1,600): ``run_checks``' tie hits, and each route judged at 2-point samples on

@@ -214,3 +214,16 @@ def test_cancel_wakes_a_thread_waiting_for_dot(tmp_path, monkeypatch):
     assert not th.is_alive() and time.monotonic() - t < 5
     assert errors and "cancelled" in errors[0]
     assert _wait_reaped(pid)
+
+
+def test_output_cut_short_is_a_graphviz_error(tmp_path, monkeypatch):
+    # dot lays a family in pieces out one graph after another: if its output stops after
+    # the first, the user is told, the layout is not half made
+    real = dotmod.find_dot()
+    monkeypatch.setenv("GENOMAP_DOT", _fake_dot(tmp_path, f"'{real}' \"$@\" | sed '/^stop$/q'"))
+    clear_cache()
+    snap = generate_family(1, 60)
+    assert engine._prepare(snap, None, dotmod.DotParams()).parts  # (a family in pieces)
+    with pytest.raises(GraphvizFailed, match="cut short"):
+        start_cached_layout(snap).result()
+    assert not engine._CACHE

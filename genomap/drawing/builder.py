@@ -58,10 +58,7 @@ from typing import Optional
 
 from genomap.drawing import style
 from genomap.drawing.options import DrawOptions
-from genomap.drawing.paths import (
-    arrowhead, catmull_rom, chevron, cubic_bezier, offset, perpendicular, point_at, points_at, quad_bezier, rounded_polygon,
-    simplify_orthogonal, sub_path, wave, zigzag,
-)
+from genomap.drawing.paths import arrowhead, point_at, rounded_polygon, simplify_orthogonal
 from genomap.drawing.primitives import (
     Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, MultiPolyline, Polygon, Polyline, Primitive,
     Rect, Stroke, Text,

@@ -101,8 +101,8 @@ class Polyline:
 @dataclass(frozen=True)
 class MultiPolyline:
     """Several open polylines drawn with one stroke, as one primitive: the marks along
-    a tie (chevrons, bars), the two strokes of a deceased person's X, a divorce's two
-    slashes.  Each path has at least two points."""
+    a tie (chevrons, bars), the two strokes of a deceased person's X, the two brackets
+    of an adopted person.  Each path has at least two points."""
 
     paths: tuple[tuple[Point, ...], ...]
     stroke: Stroke = Stroke()

@@ -461,7 +461,7 @@ class TieRouter:
 
     def _candidates(self, p, q, d) -> list:
         """(preference cost, kind, what makes the curve), cheapest first: for a bow ("q")
-        the apex's offset (signed by side) and where it bulges (see :meth:`_curve_of`),
+        the apex's offset (signed by side) and where it bulges (see :meth:`_make`),
         for a detour the curve itself.  Bows the same once their apex reaches its most
         are one candidate."""
         heights = []

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable
 
 from genomap.drawing import style
-from genomap.drawing.primitives import Box, Drawing, Ellipse, MultiPolyline, MultiPolyline, Polygon, Polyline, Rect, Text, points_of
+from genomap.drawing.primitives import Box, Drawing, Ellipse, Polygon, Polyline, Rect, Text, points_of
 from genomap.drawing.text import text_width, wrap
 from genomap.layout.engine import Layout
 from genomap.layout.family import birth_key

@@ -75,7 +75,8 @@ from typing import Optional
 from genomap.drawing import style
 from genomap.drawing.text import label_size, person_label
 from genomap.layout.dot import (
-    DotParams, DotRun, build_dot_parts, pack_pieces, parse_people, parse_pieces, person_node, start_dot, union_node,
+    DotParams, DotRun, GraphvizFailed, build_dot_parts, pack_pieces, parse_people, parse_pieces, person_node, start_dot,
+    union_node,
 )
 from genomap.layout.family import FamilyStructure, GroupKey, UnionKey, _pd_key, derive_structure, is_small
 from genomap.model.enums import PregnancyOutcome, ResidenceKind
@@ -419,7 +420,11 @@ class LayoutJob:
             dot_time = time.monotonic() - self._run.started
             if self._pieces:  # dot laid the graph's pieces out one by one
                 params = self._prep.params
-                pos = pack_pieces(parse_pieces(output), params.node_sep, params.rank_sep + params.symbol)
+                pieces = parse_pieces(output)
+                if len(pieces) != len(self._prep.parts):
+                    self._error = GraphvizFailed("Graphviz could not lay out this family: its output was cut short.")
+                    raise self._error
+                pos = pack_pieces(pieces, params.node_sep, params.rank_sep + params.symbol)
             else:
                 pos = parse_people(output, self._run.fmt)
             lay = _finish(self._prep, pos)
@@ -454,8 +459,8 @@ def start_layout(
     prep = _prepare(snapshot, hint, params, household_day)
     # one dot process either way: the main thread has work of its own while dot runs
     # (preparing the drawing), so a second dot process would only compete for the cores
-    pieces = bool(prep.parts) and DOT_FORMAT == "plain"
-    run = start_dot("".join(prep.parts) if pieces else prep.src, DOT_FORMAT)
+    text, pieces = _dot_text(prep)
+    run = start_dot(text, DOT_FORMAT)
     t1 = time.perf_counter()
     return LayoutJob(prep, run, build_time=t1 - t0, pieces=pieces)
 
@@ -463,8 +468,15 @@ def start_layout(
 def dot_input(snapshot: FamilySnapshot, household_day: Optional[date] = None, params: DotParams = DotParams()) -> str:
     """What the layout gives ``dot``: the family's graph (``Layout.dot_source``), or its
     pieces one after another when it falls apart into several (benchmarks time it)."""
-    prep = _prepare(snapshot, None, params, household_day)
-    return "".join(prep.parts) if prep.parts and DOT_FORMAT == "plain" else prep.src
+    return _dot_text(_prepare(snapshot, None, params, household_day))[0]
+
+
+def _dot_text(prep: _Prepared) -> tuple[str, bool]:
+    """The text dot is given and whether it is the graph's pieces (``-Tplain`` only:
+    the json0 reader takes one graph)."""
+    if prep.parts and DOT_FORMAT == "plain":
+        return "".join(prep.parts), True
+    return prep.src, False
 
 
 def compute_layout(
