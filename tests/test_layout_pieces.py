@@ -153,6 +153,9 @@ def test_dot_input_is_what_dot_is_given():
     text = engine.dot_input(snap)
     n = text.count("digraph piece")
     assert n == len(engine._prepare(snap, None, DotParams()).parts) > 1
+    # smallest first: dot frees each layout before the next graph, and never the last
+    sizes = [len(g) for g in text.split("digraph piece")[1:]]
+    assert sizes == sorted(sizes)
     out = subprocess.run([find_dot(), "-Tplain"], input=text, capture_output=True, text=True, check=True).stdout
     assert out.count("\nstop") == n  # one layout per piece
     lay = engine.compute_layout(snap)
