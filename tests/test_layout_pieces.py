@@ -160,3 +160,21 @@ def test_dot_input_is_what_dot_is_given():
     assert out.count("\nstop") == n  # one layout per piece
     lay = engine.compute_layout(snap)
     assert set(lay.x) == set().union(*(set(p) for p in dotmod.parse_pieces(out)))
+
+
+def test_people_on_their_own_next_to_each_other_share_a_piece():
+    from test_drawing import P, family
+    from genomap.model.enums import PartnershipKind
+    from genomap.store.snapshot import PartnershipView
+
+    # a couple, three people with no recorded kin, another couple
+    married = PartnershipKind.MARRIED
+    snap = family([P(1), P(2), P(3), P(4), P(5), P(6), P(7)],
+                  partnerships=[PartnershipView(10, 1, 2, married), PartnershipView(11, 6, 7, married)])
+    fs = derive_structure(snap)
+    whole, parts = build_dot_parts(fs, {p: 60.0 for p in fs.people})
+    lone = [part for part in parts if not re.search(r"\bu\d+_\d+\b", part)]
+    assert len(lone) == 1 and _people(lone[0]) == {3, 4, 5}  # one graph, not three
+    assert len(parts) == 3
+    lay = engine.compute_layout(snap)
+    assert sorted(lay.rows[0], key=lay.x.get) == [1, 2, 3, 4, 5, 6, 7]  # between the couples, as whole

@@ -327,7 +327,7 @@ def _pieces(fs: FamilyStructure, order: list[int], rank_with: Optional[dict[int,
 
     People are joined by partnerships (a chain is one piece), descent groups, secondary
     links and ``rank_with`` pairs -- every edge and ``rank=same`` set :func:`build_dot`
-    writes."""
+    writes.  Consecutive people on their own make one piece."""
     parent = {p: p for p in order}
 
     def find(p: int) -> int:
@@ -355,12 +355,23 @@ def _pieces(fs: FamilyStructure, order: list[int], rank_with: Optional[dict[int,
         join(l.parent, l.child)
     for p, q in (rank_with or {}).items():
         join(p, q)
+    roots = [find(p) for p in order]
+    size: dict[int, int] = {}
+    for r in roots:
+        size[r] = size.get(r, 0) + 1
+    # people on their own next to each other share one graph: dot sets them side by side
+    # as it would one by one, for one graph's overhead (~20 us each; a list of 1,500
+    # unlinked people would cost more piece by piece than whole)
     index: dict[int, int] = {}
     piece: dict[int, int] = {}
-    for p in order:
-        r = find(p)
+    n = -1
+    lone = False  # the piece numbered last is people on their own
+    for p, r in zip(order, roots):
         if r not in index:
-            index[r] = len(index)
+            if not (lone and size[r] == 1):
+                n += 1
+            index[r] = n
+            lone = size[r] == 1
         piece[p] = index[r]
     return piece
 
