@@ -89,9 +89,7 @@ class TieRouter:
         self._paint(grid, boxes)
         # kinship lines, over the obstacles: mostly one cell wide (a column, marked with a
         # stride) or one high
-        c = self.CELL
-        ceil, floor = math.ceil, math.floor
-        gw1, gh1 = gw - 1, gh - 1
+        span = self._cell_span()
         diagonal = []
         for line in b.lines:
             if type(line) is not Polyline:
@@ -105,19 +103,10 @@ class TieRouter:
                     x0, x1 = x1, x0
                 if y1 < y0:
                     y0, y1 = y1, y0
-                # the cells whose centre lies within 2 points of the segment
-                i0, i1 = ceil((x0 - 2) / c - 0.5), floor((x1 + 2) / c - 0.5)
-                j0, j1 = ceil((y0 - 2) / c - 0.5), floor((y1 + 2) / c - 0.5)
-                if i0 < 0:
-                    i0 = 0
-                if i1 > gw1:
-                    i1 = gw1
-                if j0 < 0:
-                    j0 = 0
-                if j1 > gh1:
-                    j1 = gh1
-                if i1 < i0 or j1 < j0:
+                cells = span(x0 - 2, y0 - 2, x1 + 2, y1 + 2)  # centre within 2 points of it
+                if cells is None:
                     continue
+                i0, i1, j0, j1 = cells
                 if i1 - i0 < j1 - j0:
                     for i in range(i0, i1 + 1):
                         cells = slice(j0 * gw + i, j1 * gw + i + 1, gw)
@@ -130,16 +119,14 @@ class TieRouter:
             self._mark_path(seg, _MARK_KIN, 0)
         self.chosen: dict[tuple[int, int], tuple] = {}
 
-    def _paint(self, grid: bytearray, boxes: list) -> None:
-        """Fill boxes (value, x0, y0, x1, y1) -- the cells whose centre lies in each -- into
-        an empty raster, in order, later boxes over earlier ones; a band of rows that the
-        same boxes cover is painted once and copied down."""
+    def _cell_span(self):
+        """``span(x0, y0, x1, y1)``: the cells i0..i1 x j0..j1 of the raster whose centre
+        lies in a box, or None (a closure: it runs for every box and line segment)."""
         c = self.CELL
         gw1, gh1 = self.gw - 1, self.gh - 1
         ceil, floor = math.ceil, math.floor
-        spans = []
-        cuts = set()
-        for v, x0, y0, x1, y1 in boxes:
+
+        def span(x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
             i0, i1 = ceil(x0 / c - 0.5), floor(x1 / c - 0.5)
             j0, j1 = ceil(y0 / c - 0.5), floor(y1 / c - 0.5)
             if i0 < 0:
@@ -151,7 +138,23 @@ class TieRouter:
             if j1 > gh1:
                 j1 = gh1
             if i1 < i0 or j1 < j0:
+                return None
+            return i0, i1, j0, j1
+
+        return span
+
+    def _paint(self, grid: bytearray, boxes: list) -> None:
+        """Fill boxes (value, x0, y0, x1, y1) -- the cells whose centre lies in each -- into
+        an empty raster, in order, later boxes over earlier ones; a band of rows that the
+        same boxes cover is painted once and copied down."""
+        span = self._cell_span()
+        spans = []
+        cuts = set()
+        for v, x0, y0, x1, y1 in boxes:
+            cells = span(x0, y0, x1, y1)
+            if cells is None:
                 continue
+            i0, i1, j0, j1 = cells
             spans.append((v, i0, i1 + 1, j0, j1 + 1))
             cuts.add(j0)
             cuts.add(j1 + 1)
