@@ -6,6 +6,23 @@ import pytest
 
 
 @pytest.fixture
+def shown_view(qtbot):
+    """``shown_view(width, height)``: a genogram view on screen (offscreen in CI), empty."""
+
+    def show(width: int = 800, height: int = 600):
+        from genomap.ui.canvas import GenogramView
+
+        view = GenogramView()
+        qtbot.addWidget(view)
+        view.resize(width, height)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+
+    return show
+
+
+@pytest.fixture
 def demo_file(tmp_path):
     """A fresh file holding the fictional demo (three family maps), closed."""
     from genomap.demo import build_demo

@@ -96,12 +96,8 @@ def grid_family(rows: int = 3, cols: int = 4, shift: float = 0.0, extra_person: 
 
 
 @pytest.fixture
-def view(qtbot):
-    v = GenogramView()
-    qtbot.addWidget(v)
-    v.resize(900, 700)
-    v.show()
-    qtbot.waitExposed(v)
+def view(shown_view):
+    v = shown_view(900, 700)
     d, s = grid_family()
     v.set_drawing(d, s)
     return v
@@ -457,12 +453,8 @@ def big_drawing(n: int = 1600) -> Drawing:
     return Drawing(60 + 90 * cols, 60 + 110 * rows, tuple(prims), bounds=bounds)
 
 
-def test_large_drawing_loads_quickly(qtbot):
-    v = GenogramView()
-    qtbot.addWidget(v)
-    v.resize(1000, 700)
-    v.show()
-    qtbot.waitExposed(v)
+def test_large_drawing_loads_quickly(shown_view):
+    v = shown_view(1000, 700)
     d = big_drawing()
     t0 = time.perf_counter()
     v.set_drawing(d)
@@ -485,7 +477,7 @@ def test_large_drawing_loads_quickly(qtbot):
     assert v.zoom_factor() == pytest.approx(1.0) and all(t.isVisible() for t in texts)
 
 
-def test_real_pipeline_if_available(qtbot):
+def test_real_pipeline_if_available(shown_view):
     """The real layout + drawing of a generated blended family, when those modules exist."""
     pipeline = pytest.importorskip("genomap.pipeline")
     generate = pytest.importorskip("genomap.testing.generate")
@@ -494,11 +486,7 @@ def test_real_pipeline_if_available(qtbot):
         pytest.skip("pipeline/generator API not available yet")
     snap = make(seed=3, size=25)
     d = pipeline.draw_family(snap, AS_AT)
-    v = GenogramView()
-    qtbot.addWidget(v)
-    v.resize(900, 700)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(900, 700)
     v.set_drawing(d, snap, as_at=AS_AT)
     assert len(v.primitive_items()) == len(d.primitives)
     people = sorted(r for r in d.bounds if r[0] == "person")

@@ -158,21 +158,9 @@ def test_text_item_box_and_tags(qapp):
     assert isinstance(built, TextItem) and built.boundingRect() == item.boundingRect()
 
 
-def _shown_view(qtbot):
-    """A genogram view on screen (offscreen in CI), 800 x 600."""
-    from genomap.ui.canvas import GenogramView
-
-    view = GenogramView()
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def test_canvas_redraw_keeps_layers_and_detail(qtbot, drawings):
+def test_canvas_redraw_keeps_layers_and_detail(shown_view, drawings):
     a, b = drawings
-    view = _shown_view(qtbot)
+    view = shown_view(800, 600)
     view.set_drawing(a)
     view.set_layer_visible("ties", False)
     view.set_zoom(0.2)  # small text hidden by the level of detail
@@ -190,12 +178,12 @@ def test_canvas_redraw_keeps_layers_and_detail(qtbot, drawings):
     assert all(isinstance(it, (PathItem, TextItem)) or it.data(DATA_REF) for it in view.primitive_items())
 
 
-def test_canvas_recovers_after_a_failed_redraw(qtbot, drawings, monkeypatch):
+def test_canvas_recovers_after_a_failed_redraw(shown_view, drawings, monkeypatch):
     """A redraw that fails half-way (say, out of memory) leaves a canvas that zooms and
     redraws normally afterwards, also when small text was hidden at the time."""
     import genomap.ui.scene as scene_mod
     a, b = drawings
-    view = _shown_view(qtbot)
+    view = shown_view(800, 600)
     view.set_drawing(a)
     view.set_zoom(0.05)  # most text hidden by the level of detail
 
