@@ -14,7 +14,7 @@ from genomap.drawing.builder import build_drawing
 from genomap.layout import dot as dotmod
 from genomap.layout import engine
 from genomap.layout.checks import run_checks
-from genomap.layout.dot import DotParams, build_dot, build_dot_parts, find_dot, pack_pieces, parse_people
+from genomap.layout.dot import DotParams, build_dot, build_dot_parts, find_dot, pack_pieces
 from genomap.layout.family import derive_structure
 from genomap.testing.generate import generate_family
 
@@ -142,10 +142,9 @@ def test_packed_pieces_keep_the_gap_on_shared_ranks_and_nothing_overlaps():
                 gaps.append(left - right)
         assert gaps and min(gaps) == pytest.approx(sep, abs=0.01)
     # the top rank of every piece is the top row: pieces are top-aligned, as dot aligns them
-    whole = parse_people(subprocess.run([find_dot(), "-Tplain"], input=prep.src, capture_output=True, text=True,
-                                        check=True).stdout, "plain")
-    ys = sorted({y for _, y in whole.values()})
-    assert {p: ys.index(y) for p, (_, y) in whole.items()} == {p: int(y // 96.0) for p, (_, y) in pos.items()}
+    whole, = dotmod.parse_pieces(subprocess.run([find_dot(), "-Tplain"], input=prep.src, capture_output=True,
+                                                text=True, check=True).stdout)
+    assert {p: r for p, (_, r, _) in whole.items()} == {p: int(y // 96.0) for p, (_, y) in pos.items()}
 
 
 def test_dot_input_is_what_dot_is_given():

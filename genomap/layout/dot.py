@@ -35,13 +35,14 @@ A graph in several connected pieces (families linked only by a household, people
 with no recorded kin) is laid out **piece by piece** (:func:`build_dot_parts`,
 :func:`pack_pieces`): dot ranks and orders each piece on its own anyway, but places
 them all in one network-simplex problem that grows much faster than the graph.  Each
-piece in turn (one dot process, the graphs one after another) gives the same generations and left-to-right order of pieces, as good a
-layout (crossings, width: ``tests/test_layout_pieces.py``) and is far quicker -- on
-generated families dot took 28 -> 21 ms at 400 people and 300 -> 85 ms at 1,600.
+piece in turn (one dot process, the graphs one after another) gives the same
+generations and left-to-right order of pieces, as good a layout (crossings, width:
+``tests/test_layout_pieces.py``) and is far quicker -- on generated families dot took
+28 -> 21 ms at 400 people and 300 -> 85 ms at 1,600.
 
 dot is used for ranks, order and x only; y comes from the rank, flipped from
 Graphviz's y-up in exactly one place (:func:`parse_positions`, and
-:func:`parse_people` for the layout).
+:func:`parse_pieces` for the layout).
 
 The layout reads ``dot -Tplain`` rather than ``-Tjson0``: dot writes it faster
 (400 people: about 3 ms of dot's ~30 ms) and it parses in a fraction of the time
@@ -586,34 +587,14 @@ def parse_positions(output: str) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def parse_people(output: str, fmt: str = "json0") -> dict[int, tuple[float, float]]:
-    """Person id -> (x, y) in points, y down, from ``dot -Tjson0`` or ``-Tplain`` output
-    (union nodes and everything else are skipped)."""
-    if fmt == "plain":
-        return _parse_plain_people(output)
+def parse_people(output: str) -> dict[int, tuple[float, float]]:
+    """Person id -> (x, y) in points, y down, from ``dot -Tjson0`` output (union nodes
+    and everything else are skipped)."""
     return {int(name[1:]): xy for name, xy in parse_positions(output).items() if name[0] == "p"}
 
 
-def _parse_plain_people(output: str) -> dict[int, tuple[float, float]]:
-    # "graph scale width height" comes first, then every node, then the edges.  y is
-    # only used to tell ranks apart, so it is not snapped (every node of a rank
-    # prints the same value, converted once).
-    top = float(output[:output.find("\n")].split()[3]) * 72.0
-    end = output.find("\nedge ")
-    pos: dict[int, tuple[float, float]] = {}
-    ys: dict[str, float] = {}
-    for chunk in (output if end < 0 else output[:end]).split("\nnode p")[1:]:
-        pid, xs, yt, _ = chunk.split(" ", 3)
-        y = ys.get(yt)
-        if y is None:
-            y = ys[yt] = top - float(yt) * 72.0
-        x = float(xs) * 72.0  # == _plain_pt(xs), inlined
-        pos[int(pid)] = (round(x * 2.0) / 2.0 if -10000.0 < x < 10000.0 else float(round(x)), y)
-    return pos
-
-
 def parse_pieces(output: str) -> list[dict[int, tuple[float, int, float]]]:
-    """``dot -Tplain`` output of one or more graphs (pieces of a family, see
+    """``dot -Tplain`` output of one or more graphs (the whole family, or its pieces: see
     :func:`build_dot_parts`), in order: per graph, person id -> (x in points, rank
     counted from the graph's top, width in points)."""
     pieces = []

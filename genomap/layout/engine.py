@@ -418,18 +418,19 @@ class LayoutJob:
                 raise
             t2 = time.perf_counter()
             dot_time = time.monotonic() - self._run.started
-            if self._pieces:  # dot laid the graph's pieces out one by one
+            if self._run.fmt == "plain":  # the whole graph, or its pieces one by one
                 params = self._prep.params
+                order = self._pieces or [0]
                 laid = parse_pieces(output)
-                if len(laid) != len(self._pieces):
+                if len(laid) != len(order):
                     self._error = GraphvizFailed("Graphviz could not lay out this family: its output was cut short.")
                     raise self._error
                 pieces: list = [None] * len(laid)
-                for i, piece in zip(self._pieces, laid):
+                for i, piece in zip(order, laid):
                     pieces[i] = piece
                 pos = pack_pieces(pieces, params.node_sep, params.rank_sep + params.symbol)
             else:
-                pos = parse_people(output, self._run.fmt)
+                pos = parse_people(output)
             lay = _finish(self._prep, pos)
             t3 = time.perf_counter()
             lay.timings = {"build": self._build_time, "dot": dot_time, "wait": t2 - t1, "post": t3 - t2,
