@@ -59,10 +59,10 @@ from genomap.analysis.risk import HARM_KINDS, active_flags, risk_adults
 from genomap.analysis.stays import stays_on
 from genomap.drawing.paths import arrowhead, point_at, quad_bezier
 from genomap.drawing.primitives import (
-    Align, Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, MultiPolyline, Polygon, Polyline, Primitive, Rect,
-    Stroke, Text, points_of,
+    Box, Drawing, Ellipse, Fill, LegendEntry, LineStyle, Polygon, Polyline, Primitive, Rect,
+    Stroke, Text,
 )
-from genomap.drawing.text import text_width, wrap
+from genomap.drawing.text import prim_box, text_width, wrap
 from genomap.model.enums import AgencyType, FactStatus, HouseholdType
 from genomap.store.snapshot import FamilySnapshot
 
@@ -163,22 +163,6 @@ def _fmt(d: date) -> str:
 
 
 # -- geometry helpers ----------------------------------------------------------------------
-
-def prim_box(p: Primitive) -> Box:
-    """Bounding box of one primitive (text measured with Helvetica metrics)."""
-    if isinstance(p, Rect):
-        return Box(p.x, p.y, p.w, p.h)
-    if isinstance(p, Ellipse):
-        return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    if isinstance(p, (Polygon, Polyline, MultiPolyline)):
-        pts = points_of(p)
-        xs = [q[0] for q in pts]
-        ys = [q[1] for q in pts]
-        return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-    w = max((text_width(line, p.size, p.bold, p.italic) for line in p.lines), default=0.0)
-    x = p.x - w / 2 if p.align is Align.CENTER else (p.x - w if p.align is Align.RIGHT else p.x)
-    return Box(x, p.y, w, len(p.lines) * p.line_height)
-
 
 def _nearest_on_segment(p, a, b):
     ax, ay = a

@@ -158,13 +158,6 @@ class Text:
 Primitive = Union[Rect, Ellipse, Polygon, Polyline, MultiPolyline, Text]
 
 
-def points_of(p: Union[Polygon, Polyline, MultiPolyline]) -> tuple[Point, ...]:
-    """All the points of a polygon, polyline or multi-polyline (for bounding boxes)."""
-    if type(p) is MultiPolyline:
-        return tuple(q for path in p.paths for q in path)
-    return p.points
-
-
 @dataclass(frozen=True)
 class Box:
     x: float
@@ -194,6 +187,22 @@ class Box:
 
     def contains(self, x: float, y: float) -> bool:
         return self.x <= x <= self.right and self.y <= y <= self.bottom
+
+
+def shape_box(p: Union[Rect, Ellipse, Polygon, Polyline, MultiPolyline]) -> Box:
+    """Bounding box of any primitive but a :class:`Text` (whose width needs a renderer's
+    font metrics); a primitive without points has an empty box at (0, 0)."""
+    t = type(p)
+    if t is Rect:
+        return Box(p.x, p.y, p.w, p.h)
+    if t is Ellipse:
+        return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
+    pts = [q for path in p.paths for q in path] if t is MultiPolyline else p.points
+    if not pts:
+        return Box(0.0, 0.0, 0.0, 0.0)
+    xs = [q[0] for q in pts]
+    ys = [q[1] for q in pts]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 
 @dataclass(frozen=True)

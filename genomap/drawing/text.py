@@ -15,6 +15,7 @@ from typing import Optional
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from genomap.drawing import style
+from genomap.drawing.primitives import Align, Box, Primitive, Text, shape_box
 from genomap.model.enums import PregnancyOutcome
 from genomap.store.snapshot import PersonView
 
@@ -150,3 +151,15 @@ def person_label(person: PersonView, as_at: Optional[date] = None) -> tuple[Labe
 
 def label_size(lines: tuple[LabelLine, ...]) -> tuple[float, float]:
     return (max((l.width for l in lines), default=0.0), sum(l.height for l in lines))
+
+
+def text_box(t: Text) -> Box:
+    """Where a :class:`Text` is drawn, measured with Helvetica's metrics."""
+    w = max((text_width(line, t.size, t.bold, t.italic) for line in t.lines), default=0.0)
+    x = t.x - w / 2 if t.align is Align.CENTER else (t.x - w if t.align is Align.RIGHT else t.x)
+    return Box(x, t.y, w, len(t.lines) * t.line_height)
+
+
+def prim_box(p: Primitive) -> Box:
+    """Bounding box of one primitive (text measured with Helvetica's metrics)."""
+    return text_box(p) if type(p) is Text else shape_box(p)

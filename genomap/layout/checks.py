@@ -13,8 +13,8 @@ from datetime import date
 from typing import Iterable
 
 from genomap.drawing import style
-from genomap.drawing.primitives import Box, Drawing, Ellipse, Polygon, Polyline, Rect, Text, points_of
-from genomap.drawing.text import text_width, wrap
+from genomap.drawing.primitives import Box, Drawing, Ellipse, Polygon, Polyline, Rect, Text
+from genomap.drawing.text import prim_box, text_box, text_width, wrap
 from genomap.layout.engine import Layout
 from genomap.layout.family import birth_key
 from genomap.store.snapshot import FamilySnapshot
@@ -45,15 +45,6 @@ class CheckReport:
 
 # -- geometry helpers -----------------------------------------------------------------
 
-def _text_box(t: Text) -> Box:
-    w = max((text_width(l, t.size, t.bold, t.italic) for l in t.lines), default=0.0)
-    if t.align.value == "center":
-        x0 = t.x - w / 2
-    elif t.align.value == "right":
-        x0 = t.x - w
-    else:
-        x0 = t.x
-    return Box(x0, t.y, w, len(t.lines) * t.line_height)
 
 
 def person_label_boxes(d: Drawing) -> dict[int, Box]:
@@ -64,7 +55,7 @@ def person_label_boxes(d: Drawing) -> dict[int, Box]:
             sym = d.bounds.get(p.ref)
             if sym is not None and p.y < sym.bottom - 1:
                 continue  # the age inside the symbol
-            b = _text_box(p)
+            b = text_box(p)
             pid = p.ref[1]
             out[pid] = _union(out[pid], b) if pid in out else b
     return out
@@ -311,19 +302,6 @@ def check_labels(snapshot: FamilySnapshot, d: Drawing) -> list[str]:
 ELLIPSIS = "\u2026"
 
 
-def _prim_box(p) -> Box:
-    if isinstance(p, Text):
-        return _text_box(p)
-    if isinstance(p, Rect):
-        return Box(p.x, p.y, p.w, p.h)
-    if isinstance(p, Ellipse):
-        return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    pts = points_of(p)
-    xs = [x for x, _ in pts]
-    ys = [y for _, y in pts]
-    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-
-
 def check_text_fits(d: Drawing, data_strings: Iterable[str] = (), key_label_width: float | None = None) -> list[str]:
     """Text is never cut off and fits where it is drawn.
 
@@ -351,13 +329,13 @@ def check_text_fits(d: Drawing, data_strings: Iterable[str] = (), key_label_widt
                         out.append(f"person {p.ref[1]}: label line {line!r} wider than {limit:.0f}pt")
             if p.layer in ("household_labels", "badges") and isinstance(prev, Rect) and prev.ref == p.ref \
                     and prev.layer == p.layer:
-                tb, rb = _text_box(p), _prim_box(prev)
+                tb, rb = text_box(p), prim_box(prev)
                 if tb.x < rb.x - 0.5 or tb.right > rb.right + 0.5 or tb.y < rb.y - 0.5 or tb.bottom > rb.bottom + 1.5:
                     out.append(f"{p.layer} text {p.lines!r} does not fit its box")
         prev = p
     for e in d.legend:
         for s in e.sample:
-            b = _prim_box(s)
+            b = prim_box(s)
             if b.x < -0.5 or b.y < -0.5 or b.right > 36.5 or b.bottom > 18.5:
                 out.append(f"legend sample of {e.key} outside its cell: {b}")
     if key_label_width is not None and d.legend:

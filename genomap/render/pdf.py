@@ -44,7 +44,7 @@ from reportlab.platypus import (
 
 from genomap.drawing.primitives import (
     DASH_PATTERNS, Align, Box, Drawing, Ellipse, LegendEntry, MultiPolyline, Polygon, Polyline, Primitive, Rect,
-    Stroke, Text, points_of,
+    Stroke, Text, shape_box,
 )
 from genomap.render import page as pg
 
@@ -216,18 +216,9 @@ def _text_box(p: Text, fonts: FontBook) -> Box:
 
 def primitive_box(p: Primitive, fonts: FontBook) -> Box:
     """Bounding box of a primitive in drawing coordinates (for culling tiles)."""
-    if isinstance(p, Rect):
-        return Box(p.x, p.y, p.w, p.h)
-    if isinstance(p, Ellipse):
-        return Box(p.cx - p.rx, p.cy - p.ry, 2 * p.rx, 2 * p.ry)
-    if isinstance(p, (Polygon, Polyline, MultiPolyline)):
-        pts = points_of(p)
-        xs = [q[0] for q in pts] or [0.0]
-        ys = [q[1] for q in pts] or [0.0]
-        return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
     if isinstance(p, Text):
         return _text_box(p, fonts)
-    return Box(0, 0, 0, 0)
+    return shape_box(p)
 
 
 class PdfPainter:
