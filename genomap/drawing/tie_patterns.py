@@ -7,9 +7,9 @@ curve comes from :class:`genomap.drawing.ties.TieRouter`.
 
 from __future__ import annotations
 
-import math
-
-from genomap.drawing.paths import arrowhead, chevron, offset, perpendicular, point_at, points_at, sub_path, wave, zigzag
+from genomap.drawing.paths import (
+    arrowhead, chevron, length, offset, perpendicular, point_at, points_at, sub_path, wave, zigzag,
+)
 from genomap.drawing.primitives import Ellipse, Fill, LineStyle, MultiPolyline, Polygon, Polyline, Primitive, Stroke
 from genomap.model.enums import TieKind
 
@@ -28,7 +28,7 @@ def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]
     out: list[Primitive] = []
     end, direction = point_at(base, 1.0)
     shorten = kind.directed
-    core = sub_path(base, 0.0, 1.0 - min(0.3, 7.0 / max(1.0, _len(base)))) if shorten else base
+    core = sub_path(base, 0.0, 1.0 - min(0.3, 7.0 / max(1.0, length(base)))) if shorten else base
     if kind is TieKind.CLOSE:
         out += [line(offset(base, -1.8)), line(offset(base, 1.8))]
     elif kind is TieKind.CONFLICT:
@@ -44,12 +44,12 @@ def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]
         out.append(line(wave(core, 3.2, 11.0), 1.5))
     elif kind is TieKind.COERCIVE_CONTROL:
         out.append(line(core, 1.4))
-        n = max(1, min(int(_len(core) // 13), 120))  # (very long ties: marks spaced out)
+        n = max(1, min(int(length(core) // 13), 120))  # (very long ties: marks spaced out)
         if n > 1:
             out.append(marks([chevron(p, d, 3.6) for p, d in points_at(core, [i / n for i in range(1, n)])], 1.3))
     elif kind is TieKind.SEXUAL_ABUSE:
         out += [line(offset(core, -1.6), 1.2), line(offset(core, 1.6), 1.2)]
-        n = max(1, min(int(_len(core) // 10), 120))
+        n = max(1, min(int(length(core) // 10), 120))
         if n > 1:
             out.append(marks([perpendicular(p, d, 4.0) for p, d in points_at(core, [i / n for i in range(1, n)])], 1.2))
     elif kind is TieKind.NEGLECT:
@@ -64,7 +64,3 @@ def tie_geometry(kind: TieKind, base: list, colour: str, ref) -> list[Primitive]
     if kind.directed:
         out.append(Polygon(arrowhead(end, direction, 7.5, 3.8), Stroke(colour, 0.8), Fill(colour), ref=ref, layer=layer))
     return out
-
-
-def _len(pts) -> float:
-    return sum(math.dist(p, q) for p, q in zip(pts, pts[1:]))
