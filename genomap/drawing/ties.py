@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from genomap.drawing import style
-from genomap.drawing.paths import catmull_rom, catmull_tangents, cubic_bezier, quad_bezier
+from genomap.drawing.paths import catmull_rom, catmull_tangents, cubic_bezier, length as path_length, quad_bezier
 from genomap.drawing.primitives import Polyline, Rect
 
 if TYPE_CHECKING:
@@ -454,7 +454,7 @@ class TieRouter:
         else:
             cand = how
             pts = (A,) + cand[1:-1] + (B,)
-            length = sum(map(math.dist, pts, pts[1:]))
+            length = path_length(pts)
         # (very long ties, across a big family, are sampled more coarsely)
         return cand, max(8, min(self.MAX_SAMPLES, int(length / self.STEP)))
 
